@@ -1,0 +1,18 @@
+//! nagare (流れ, "flow"): a compiler and interpreter for `.flow` workflows that
+//! target AWS Step Functions. Modules in pipeline order:
+//! source → syntax → check → graph → (asl, interp, deploy in later stages).
+
+/// Files, spans and line/column arithmetic.
+pub mod source;
+/// The one diagnostics vocabulary: codes, messages, rendering.
+pub mod diagnostics;
+/// Text → typed AST (pest grammar, prescan, lowering).
+pub mod syntax;
+/// ASL JSONPath: parsing and the facts the checker needs.
+pub mod path;
+/// AST → checked flow: names, clauses, integrations, paths, data flow, lints.
+pub mod check;
+/// The checked flow as a dependency graph, its queries and its renderings.
+pub mod graph;
+/// The command-line interface.
+pub mod cli;

@@ -1,0 +1,136 @@
+//! A quick pass over the raw text before pest sees it. It finds problems pest
+//! would report badly (an unterminated string shows up as a confusing error
+//! lines later) and bounds nesting, so the recursive-descent parser and every
+//! later recursive walk stay far from the end of the stack.
+
+use crate::diagnostics::Diag;
+use crate::source::Span;
+
+/// Deepest nesting of `{`, `[`, `(` and chained `not` that a file may use.
+pub const MAX_NESTING: usize = 100;
+
+/// Returns the first blocking problem, if any. Scanning stops there: later
+/// problems would be artefacts of the first.
+pub fn prescan(text: &str) -> Option<Diag> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut not_run = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => match string_end(bytes, i) {
+                Some(end) => i = end,
+                None => {
+                    let end = line_end(bytes, i);
+                    return Some(Diag::UnterminatedString { span: Span::new(i, end) });
+                }
+            },
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => match find(bytes, i + 2, b"*/") {
+                Some(end) => i = end + 2,
+                None => return Some(Diag::UnterminatedComment { span: Span::new(i, i + 2) }),
+            },
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(too_deep(i, i + 1));
+                }
+                i += 1;
+            }
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-') {
+                    i += 1;
+                }
+                if &bytes[start..i] == b"not" {
+                    not_run += 1;
+                    if not_run > MAX_NESTING {
+                        return Some(too_deep(start, i));
+                    }
+                } else {
+                    not_run = 0;
+                }
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => {
+                not_run = 0;
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+fn too_deep(start: usize, end: usize) -> Diag {
+    Diag::NestingTooDeep {
+        span: Span::new(start, end),
+        limit: MAX_NESTING,
+    }
+}
+
+/// The index just past the closing quote of the string opening at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return Some(i + 1),
+            b'\\' => i += 2,
+            b'\n' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> Option<String> {
+        prescan(text).map(|d| d.code_str())
+    }
+
+    #[test]
+    fn clean_text_passes() {
+        assert_eq!(code("flow a { // \"not a string\n }"), None);
+        assert_eq!(code("\"a \\\" b\" /* x \" */"), None);
+    }
+
+    #[test]
+    fn unterminated_string_points_at_the_quote() {
+        let diag = prescan("flow a {\n comment \"oops\n}").unwrap();
+        assert_eq!(diag.primary_span(), Span::new(18, 23));
+        assert_eq!(diag.code_str(), "nagare::E002");
+    }
+
+    #[test]
+    fn unterminated_comment() {
+        assert_eq!(code("flow a { /* x"), Some("nagare::E003".into()));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        assert_eq!(code(&"[".repeat(20_000)), Some("nagare::E005".into()));
+        assert_eq!(code(&"not ".repeat(20_000)), Some("nagare::E005".into()));
+        assert_eq!(code(&format!("{}{}", "[".repeat(100), "]".repeat(100))), None);
+    }
+}
