@@ -31,7 +31,9 @@ pub enum Diag {
     #[error("unterminated string")]
     #[diagnostic(
         code(nagare::E002),
-        help("close the string with `\"` on the same line; write a line break inside a string as `\\n`")
+        help(
+            "close the string with `\"` on the same line; write a line break inside a string as `\\n`"
+        )
     )]
     UnterminatedString {
         #[label("this string is never closed")]
@@ -39,14 +41,20 @@ pub enum Diag {
     },
 
     #[error("unterminated block comment")]
-    #[diagnostic(code(nagare::E003), help("close the comment with `*/`; block comments do not nest"))]
+    #[diagnostic(
+        code(nagare::E003),
+        help("close the comment with `*/`; block comments do not nest")
+    )]
     UnterminatedComment {
         #[label("this comment is never closed")]
         span: Span,
     },
 
     #[error("the file is not valid UTF-8")]
-    #[diagnostic(code(nagare::E004), help("save the file as UTF-8 text; is this really a .flow file?"))]
+    #[diagnostic(
+        code(nagare::E004),
+        help("save the file as UTF-8 text; is this really a .flow file?")
+    )]
     InvalidUtf8 {
         #[label("invalid byte here")]
         span: Span,
@@ -55,7 +63,9 @@ pub enum Diag {
     #[error("values are nested more than {limit} levels deep")]
     #[diagnostic(
         code(nagare::E005),
-        help("flatten the value; Step Functions payloads this deep are not useful and nagare stops reading here")
+        help(
+            "flatten the value; Step Functions payloads this deep are not useful and nagare stops reading here"
+        )
     )]
     NestingTooDeep {
         #[label("too deep")]
@@ -84,7 +94,10 @@ pub enum Diag {
     },
 
     #[error("duration `{text}` is too long")]
-    #[diagnostic(code(nagare::E008), help("Step Functions limits are far below this; use a smaller duration"))]
+    #[diagnostic(
+        code(nagare::E008),
+        help("Step Functions limits are far below this; use a smaller duration")
+    )]
     DurationOverflow {
         #[label("does not fit in seconds")]
         span: Span,
@@ -113,7 +126,10 @@ pub enum Diag {
 
     // ------------------------------------------------------ names, graph
     #[error("`{name}` is defined twice")]
-    #[diagnostic(code(nagare::E020), help("stage and handler names are unique within a flow; rename one"))]
+    #[diagnostic(
+        code(nagare::E020),
+        help("stage and handler names are unique within a flow; rename one")
+    )]
     DuplicateName {
         #[label("defined again here")]
         span: Span,
@@ -169,7 +185,10 @@ pub enum Diag {
     },
 
     #[error("stages depend on each other in a cycle: {cycle}")]
-    #[diagnostic(code(nagare::E025), help("remove one of these `after` dependencies to break the cycle"))]
+    #[diagnostic(
+        code(nagare::E025),
+        help("remove one of these `after` dependencies to break the cycle")
+    )]
     Cycle {
         #[label("this dependency closes the cycle")]
         span: Span,
@@ -192,7 +211,9 @@ pub enum Diag {
     #[error("a handler cannot have `{keyword}`")]
     #[diagnostic(
         code(nagare::E027),
-        help("handlers run only when a `catch` routes to them; make `{name}` a stage if it should run in order")
+        help(
+            "handlers run only when a `catch` routes to them; make `{name}` a stage if it should run in order"
+        )
     )]
     HandlerHeader {
         #[label("not allowed on a handler")]
@@ -214,7 +235,10 @@ pub enum Diag {
     },
 
     #[error("`{stage}` has more than one `run` clause")]
-    #[diagnostic(code(nagare::E031), help("a stage runs exactly one task; split it into two stages with `after`"))]
+    #[diagnostic(
+        code(nagare::E031),
+        help("a stage runs exactly one task; split it into two stages with `after`")
+    )]
     ExtraRun {
         #[label("second `run`")]
         span: Span,
@@ -236,7 +260,9 @@ pub enum Diag {
     #[error("`then` is only allowed in a handler")]
     #[diagnostic(
         code(nagare::E033),
-        help("a stage's dependents run after it; to end the execution on an error, `catch` it and route to a handler")
+        help(
+            "a stage's dependents run after it; to end the execution on an error, `catch` it and route to a handler"
+        )
     )]
     ThenOutsideHandler {
         #[label("in stage `{stage}`")]
@@ -247,7 +273,9 @@ pub enum Diag {
     #[error("a handler cannot `catch`")]
     #[diagnostic(
         code(nagare::E034),
-        help("a handler ends the execution; use `retry` in the handler, or `then fail` to fail with the caught error")
+        help(
+            "a handler ends the execution; use `retry` in the handler, or `then fail` to fail with the caught error"
+        )
     )]
     CatchInHandler {
         #[label("in handler `{handler}`")]
@@ -256,7 +284,10 @@ pub enum Diag {
     },
 
     #[error("`{keyword}` cannot be a default")]
-    #[diagnostic(code(nagare::E035), help("`defaults` holds only `retry`, `catch`, `timeout` and `heartbeat`"))]
+    #[diagnostic(
+        code(nagare::E035),
+        help("`defaults` holds only `retry`, `catch`, `timeout` and `heartbeat`")
+    )]
     NotADefault {
         #[label("not allowed in `defaults`")]
         span: Span,
@@ -266,7 +297,9 @@ pub enum Diag {
     #[error("`States.ALL` must be alone in its error list")]
     #[diagnostic(
         code(nagare::E036),
-        help("`States.ALL` already matches every error; remove the other names or give them their own clause before it")
+        help(
+            "`States.ALL` already matches every error; remove the other names or give them their own clause before it"
+        )
     )]
     StatesAllNotAlone {
         #[label("`States.ALL` with other errors")]
@@ -276,7 +309,9 @@ pub enum Diag {
     #[error("`States.ALL` must be in the last `{keyword}`")]
     #[diagnostic(
         code(nagare::E037),
-        help("clauses are tried in order and `States.ALL` matches everything, so move this `{keyword}` after the others")
+        help(
+            "clauses are tried in order and `States.ALL` matches everything, so move this `{keyword}` after the others"
+        )
     )]
     StatesAllNotLast {
         #[label("`States.ALL` here")]
@@ -297,7 +332,10 @@ pub enum Diag {
     },
 
     #[error("`max {value}` is too large")]
-    #[diagnostic(code(nagare::E039), help("Step Functions allows at most 99999999 retries; `max 0` turns retry off"))]
+    #[diagnostic(
+        code(nagare::E039),
+        help("Step Functions allows at most 99999999 retries; `max 0` turns retry off")
+    )]
     RetryMaxTooLarge {
         #[label("at most 99999999")]
         span: Span,
@@ -305,7 +343,10 @@ pub enum Diag {
     },
 
     #[error("`{option}` must be at least 1s")]
-    #[diagnostic(code(nagare::E040), help("Step Functions waits whole seconds between attempts, at least 1s"))]
+    #[diagnostic(
+        code(nagare::E040),
+        help("Step Functions waits whole seconds between attempts, at least 1s")
+    )]
     RetryDurationTooShort {
         #[label("0 seconds")]
         span: Span,
@@ -315,7 +356,9 @@ pub enum Diag {
     #[error("`backoff {value}` is below 1.0")]
     #[diagnostic(
         code(nagare::E041),
-        help("the interval is multiplied by `backoff` after each attempt; use 1.0 for a constant interval")
+        help(
+            "the interval is multiplied by `backoff` after each attempt; use 1.0 for a constant interval"
+        )
     )]
     BackoffTooSmall {
         #[label("must be at least 1.0")]
@@ -324,7 +367,10 @@ pub enum Diag {
     },
 
     #[error("`max_delay` is shorter than `interval`")]
-    #[diagnostic(code(nagare::E042), help("`max_delay` caps the growing interval, so it must be at least the first interval"))]
+    #[diagnostic(
+        code(nagare::E042),
+        help("`max_delay` caps the growing interval, so it must be at least the first interval")
+    )]
     MaxDelayBelowInterval {
         #[label("{max_delay}s")]
         span: Span,
@@ -337,7 +383,9 @@ pub enum Diag {
     #[error("`heartbeat` must be shorter than `timeout`")]
     #[diagnostic(
         code(nagare::E043),
-        help("a heartbeat is a limit between progress signals within the task's timeout; make it smaller than {timeout}s")
+        help(
+            "a heartbeat is a limit between progress signals within the task's timeout; make it smaller than {timeout}s"
+        )
     )]
     HeartbeatNotBelowTimeout {
         #[label("{heartbeat}s")]
@@ -369,7 +417,10 @@ pub enum Diag {
     },
 
     #[error("`run {integration}` needs a target")]
-    #[diagnostic(code(nagare::E051), help("write the {what} after the integration, e.g. `{example}`"))]
+    #[diagnostic(
+        code(nagare::E051),
+        help("write the {what} after the integration, e.g. `{example}`")
+    )]
     MissingTarget {
         #[label("target missing after `{integration}`")]
         span: Span,
@@ -379,7 +430,10 @@ pub enum Diag {
     },
 
     #[error("`run {integration}` takes no target")]
-    #[diagnostic(code(nagare::E052), help("`{integration}` is configured by its args only: {args}"))]
+    #[diagnostic(
+        code(nagare::E052),
+        help("`{integration}` is configured by its args only: {args}")
+    )]
     UnexpectedTarget {
         #[label("remove this target")]
         span: Span,
@@ -406,19 +460,23 @@ pub enum Diag {
         help: String,
     },
 
-    #[error("`{arg}` must be {expected}, found {found}")]
+    #[error("{what} must be {expected}, found {found}")]
     #[diagnostic(code(nagare::E055), help("{help}"))]
     WrongArgType {
         #[label("expected {expected}")]
         span: Span,
-        arg: String,
+        /// "`subnets`" or "each element of `subnets`".
+        what: String,
         expected: &'static str,
         found: &'static str,
         help: String,
     },
 
     #[error("key `{key}` appears twice in this object")]
-    #[diagnostic(code(nagare::E056), help("keep one of them; JSON objects have unique keys"))]
+    #[diagnostic(
+        code(nagare::E056),
+        help("keep one of them; JSON objects have unique keys")
+    )]
     DuplicateKey {
         #[label("second `{key}`")]
         span: Span,
@@ -430,7 +488,9 @@ pub enum Diag {
     #[error("`{target}` is not an SDK action")]
     #[diagnostic(
         code(nagare::E057),
-        help("write the service and the API action as `\"service:action\"`, e.g. `run sdk \"s3:listObjectsV2\"`")
+        help(
+            "write the service and the API action as `\"service:action\"`, e.g. `run sdk \"s3:listObjectsV2\"`"
+        )
     )]
     InvalidSdkTarget {
         #[label("expected \"service:action\"")]
@@ -496,21 +556,24 @@ pub enum Diag {
         help: String,
     },
 
-    #[error("`{name}` takes {expected}, but {found} were given")]
+    #[error("`{name}` takes {expected}, but {found} given")]
     #[diagnostic(code(nagare::E072), help("call it as `{signature}`"))]
     IntrinsicArity {
-        #[label("{found} argument(s)")]
+        #[label("{found}")]
         span: Span,
         name: String,
         expected: String,
-        found: usize,
+        /// "1 was", "3 were".
+        found: String,
         signature: &'static str,
     },
 
     #[error("an intrinsic argument cannot be {found}")]
     #[diagnostic(
         code(nagare::E073),
-        help("intrinsic arguments are strings, numbers, booleans, null, paths or intrinsic calls; build lists with `States.Array(…)`")
+        help(
+            "intrinsic arguments are strings, numbers, booleans, null, paths or intrinsic calls; build lists with `States.Array(…)`"
+        )
     )]
     IntrinsicArgument {
         #[label("not allowed as an argument")]
@@ -521,7 +584,9 @@ pub enum Diag {
     #[error("unknown context object field `{field}`")]
     #[diagnostic(
         code(nagare::E074),
-        help("the context object has `$$.Execution`, `$$.State`, `$$.StateMachine`, `$$.Task` and `$$.Map`")
+        help(
+            "the context object has `$$.Execution`, `$$.State`, `$$.StateMachine`, `$$.Task` and `$$.Map`"
+        )
     )]
     UnknownContextField {
         #[label("not in the context object")]
@@ -560,7 +625,9 @@ pub enum Diag {
     #[error("`{path}` must be a plain path of names and indices")]
     #[diagnostic(
         code(nagare::E078),
-        help("{what} takes a reference path such as `$.input.tables` (no `*`, `..`, filters or slices)")
+        help(
+            "{what} takes a reference path such as `$.input.tables` (no `*`, `..`, filters or slices)"
+        )
     )]
     NotReferencePath {
         #[label("not a reference path")]
@@ -571,10 +638,7 @@ pub enum Diag {
 
     // ---------------------------------------------------------- data flow
     #[error("`{reader}` reads steps.{stage} but does not run after it")]
-    #[diagnostic(
-        code(nagare::E080),
-        help("add `after {stage}` to `{reader}` (or to a stage it runs after), so the result exists when `{reader}` runs")
-    )]
+    #[diagnostic(code(nagare::E080), help("{help}"))]
     ReadsNonAncestor {
         #[label("read here")]
         span: Span,
@@ -582,6 +646,7 @@ pub enum Diag {
         stage: String,
         #[label("`{stage}` is declared here")]
         declared: Span,
+        help: String,
     },
 
     #[error("`{path}` reads the result of an unknown stage `{stage}`")]
@@ -599,7 +664,9 @@ pub enum Diag {
     #[diagnostic(
         code(nagare::W082),
         severity(Warning),
-        help("`{stage}` stores nothing when it is skipped by `when`; test for it with `when $.steps.{stage} exists` or read it with a default")
+        help(
+            "`{stage}` stores nothing when its `when` is false; guard the reader with `when $.steps.{stage} exists`"
+        )
     )]
     ReadsMaybeSkipped {
         #[label("read here")]
@@ -611,11 +678,15 @@ pub enum Diag {
     },
 
     // -------------------------------------------------------------- lints
-    #[error("`{stage}` ({stage_kind}) runs after `{dependency}` ({dependency_kind}), against the environment order")]
+    #[error(
+        "`{stage}` ({stage_kind}) runs after `{dependency}` ({dependency_kind}), against the environment order"
+    )]
     #[diagnostic(
         code(nagare::W090),
         severity(Warning),
-        help("data moves forward collect → transform → visualize; a backward edge mixes environments. Use `task` for a stage outside them")
+        help(
+            "data moves forward collect → transform → visualize; a backward edge mixes environments. Use `task` for a stage outside them"
+        )
     )]
     BackwardEdge {
         #[label("depends on a later environment")]
@@ -627,7 +698,11 @@ pub enum Diag {
     },
 
     #[error("handler `{name}` is never used")]
-    #[diagnostic(code(nagare::W091), severity(Warning), help("route errors to it with `catch ERROR -> {name}`, or remove it"))]
+    #[diagnostic(
+        code(nagare::W091),
+        severity(Warning),
+        help("route errors to it with `catch ERROR -> {name}`, or remove it")
+    )]
     UnusedHandler {
         #[label("no `catch` routes here")]
         span: Span,
@@ -635,7 +710,11 @@ pub enum Diag {
     },
 
     #[error("`{name}` is listed twice in `after`")]
-    #[diagnostic(code(nagare::W092), severity(Warning), help("remove the repeated name"))]
+    #[diagnostic(
+        code(nagare::W092),
+        severity(Warning),
+        help("remove the repeated name")
+    )]
     DuplicateDependency {
         #[label("listed again")]
         span: Span,
@@ -657,7 +736,10 @@ pub enum Diag {
     },
 
     #[error("two tests are named \"{name}\"")]
-    #[diagnostic(code(nagare::E101), help("test names identify tests in reports and `--filter`; rename one"))]
+    #[diagnostic(
+        code(nagare::E101),
+        help("test names identify tests in reports and `--filter`; rename one")
+    )]
     DuplicateTestName {
         #[label("second test")]
         span: Span,
@@ -667,7 +749,10 @@ pub enum Diag {
     },
 
     #[error("stage `{name}` is mocked twice in this test")]
-    #[diagnostic(code(nagare::E102), help("list all responses in one `mock {name} {{ … }}`, in call order"))]
+    #[diagnostic(
+        code(nagare::E102),
+        help("list all responses in one `mock {name} {{ … }}`, in call order")
+    )]
     DuplicateMock {
         #[label("second mock")]
         span: Span,
@@ -677,7 +762,10 @@ pub enum Diag {
     },
 
     #[error("mock of `{name}` has no responses")]
-    #[diagnostic(code(nagare::E103), help("add `return VALUE` or `throw ERROR [\"cause\"]` lines, one per call"))]
+    #[diagnostic(
+        code(nagare::E103),
+        help("add `return VALUE` or `throw ERROR [\"cause\"]` lines, one per call")
+    )]
     EmptyMock {
         #[label("empty mock")]
         span: Span,
@@ -685,7 +773,10 @@ pub enum Diag {
     },
 
     #[error("`attempts` counts calls of a stage's task; `{name}` is a handler")]
-    #[diagnostic(code(nagare::E104), help("use `expect ran {name}` to check that the handler ran"))]
+    #[diagnostic(
+        code(nagare::E104),
+        help("use `expect ran {name}` to check that the handler ran")
+    )]
     AttemptsOfHandler {
         #[label("a handler")]
         span: Span,
@@ -695,7 +786,9 @@ pub enum Diag {
     #[error("test data must be literal JSON, not {found}")]
     #[diagnostic(
         code(nagare::E105),
-        help("test inputs, mock responses and expected values are fixed JSON; write the value itself")
+        help(
+            "test inputs, mock responses and expected values are fixed JSON; write the value itself"
+        )
     )]
     DynamicInTest {
         #[label("evaluated at run time")]
@@ -706,7 +799,10 @@ pub enum Diag {
 
 impl Diag {
     pub fn is_error(&self) -> bool {
-        !matches!(self.severity(), Some(miette::Severity::Warning | miette::Severity::Advice))
+        !matches!(
+            self.severity(),
+            Some(miette::Severity::Warning | miette::Severity::Advice)
+        )
     }
 
     /// The primary span: the first label. Used to sort diagnostics by position.

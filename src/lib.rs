@@ -2,17 +2,20 @@
 //! target AWS Step Functions. Modules in pipeline order:
 //! source → syntax → check → graph → (asl, interp, deploy in later stages).
 
-/// Files, spans and line/column arithmetic.
-pub mod source;
-/// The one diagnostics vocabulary: codes, messages, rendering.
-pub mod diagnostics;
-/// Text → typed AST (pest grammar, prescan, lowering).
-pub mod syntax;
-/// ASL JSONPath: parsing and the facts the checker needs.
-pub mod path;
+// pest_derive without its `std` feature names `alloc` from the crate root.
+extern crate alloc;
+
 /// AST → checked flow: names, clauses, integrations, paths, data flow, lints.
 pub mod check;
-/// The checked flow as a dependency graph, its queries and its renderings.
-pub mod graph;
 /// The command-line interface.
 pub mod cli;
+/// The one diagnostics vocabulary: codes, messages, rendering.
+pub mod diagnostics;
+/// The checked flow as a dependency graph, its queries and its renderings.
+pub mod graph;
+/// ASL JSONPath: parsing and the facts the checker needs.
+pub mod path;
+/// Files, spans and line/column arithmetic.
+pub mod source;
+/// Text → typed AST (pest grammar, prescan, lowering).
+pub mod syntax;

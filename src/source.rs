@@ -29,7 +29,7 @@ impl Span {
     }
 
     /// A sub-span `range` bytes into this one (e.g. a field inside a string literal).
-    pub fn sub(self, range: std::ops::Range<usize>) -> Span {
+    pub fn inner(self, range: std::ops::Range<usize>) -> Span {
         let start = (self.start + range.start).min(self.end);
         let end = (self.start + range.end).clamp(start, self.end);
         Span::new(start, end)
@@ -81,7 +81,7 @@ impl Source {
     }
 
     pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(self.name.to_string(), self.text.clone())
+        miette::NamedSource::new(&self.name, self.text.clone())
     }
 }
 
@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn sub_span_is_clamped() {
         let s = Span::new(10, 20);
-        assert_eq!(s.sub(1..3), Span::new(11, 13));
-        assert_eq!(s.sub(5..50), Span::new(15, 20));
+        assert_eq!(s.inner(1..3), Span::new(11, 13));
+        assert_eq!(s.inner(5..50), Span::new(15, 20));
     }
 }

@@ -46,7 +46,10 @@ pub fn check_stage(stage: &Stage, diags: &mut Vec<Diag>) {
 /// `defaults { … }`: only clauses that make sense for every task stage.
 pub fn check_defaults(defaults: &Defaults, diags: &mut Vec<Diag>) {
     for clause in &defaults.clauses {
-        if matches!(clause, Clause::Run(_) | Clause::Result(_) | Clause::Comment(_) | Clause::Then(_)) {
+        if matches!(
+            clause,
+            Clause::Run(_) | Clause::Result(_) | Clause::Comment(_) | Clause::Then(_)
+        ) {
             diags.push(Diag::NotADefault {
                 span: clause.span(),
                 keyword: clause.keyword(),
@@ -95,8 +98,16 @@ fn check_clause_list(clauses: &[Clause], diags: &mut Vec<Diag>) {
             _ => None,
         })
         .collect();
-    check_states_all("retry", retries.iter().map(|r| (&r.errors[..], r.span)), diags);
-    check_states_all("catch", catches.iter().map(|c| (&c.errors[..], c.span)), diags);
+    check_states_all(
+        "retry",
+        retries.iter().map(|r| (&r.errors[..], r.span)),
+        diags,
+    );
+    check_states_all(
+        "catch",
+        catches.iter().map(|c| (&c.errors[..], c.span)),
+        diags,
+    );
     for retry in retries {
         check_retry(retry, diags);
     }
@@ -108,7 +119,11 @@ fn check_single_clauses(clauses: &[Clause], diags: &mut Vec<Diag>) {
     let single = |c: &Clause| {
         matches!(
             c,
-            Clause::Timeout(_) | Clause::Heartbeat(_) | Clause::Result(_) | Clause::Comment(_) | Clause::Then(_)
+            Clause::Timeout(_)
+                | Clause::Heartbeat(_)
+                | Clause::Result(_)
+                | Clause::Comment(_)
+                | Clause::Then(_)
         )
     };
     let mut seen: Vec<&Clause> = Vec::new();
@@ -185,7 +200,8 @@ fn check_retry(retry: &Retry, diags: &mut Vec<Diag>) {
     });
     if let Some(max_delay) = max_delay {
         // ASL's default interval is 1s.
-        let (interval_seconds, interval_span) = interval.map_or((1, retry.span), |d| (d.seconds, d.span));
+        let (interval_seconds, interval_span) =
+            interval.map_or((1, retry.span), |d| (d.seconds, d.span));
         if max_delay.seconds > 0 && max_delay.seconds < interval_seconds {
             diags.push(Diag::MaxDelayBelowInterval {
                 span: max_delay.span,
@@ -199,7 +215,10 @@ fn check_retry(retry: &Retry, diags: &mut Vec<Diag>) {
 
 fn check_retry_duration(option: &'static str, d: &Duration, diags: &mut Vec<Diag>) {
     if d.seconds == 0 {
-        diags.push(Diag::RetryDurationTooShort { span: d.span, option });
+        diags.push(Diag::RetryDurationTooShort {
+            span: d.span,
+            option,
+        });
     } else if d.seconds > MAX_SECONDS {
         diags.push(out_of_range(option, d));
     }

@@ -56,7 +56,10 @@ pub static INTEGRATIONS: &[Integration] = &[
     Integration {
         name: "lambda",
         target: Some(("function name or ARN", "run lambda \"my-function\"")),
-        args: &[arg("payload", Any, false), arg("qualifier", ArgType::String, false)],
+        args: &[
+            arg("payload", Any, false),
+            arg("qualifier", ArgType::String, false),
+        ],
         open_args: false,
         resource: "arn:aws:states:::lambda:invoke",
     },
@@ -130,7 +133,10 @@ pub static INTEGRATIONS: &[Integration] = &[
     },
     Integration {
         name: "resource",
-        target: Some(("resource ARN", "run resource \"arn:aws:states:::sqs:sendMessage\"")),
+        target: Some((
+            "resource ARN",
+            "run resource \"arn:aws:states:::sqs:sendMessage\"",
+        )),
         args: &[],
         open_args: true,
         resource: "",
@@ -171,7 +177,12 @@ fn check_run(run: &Run, diags: &mut Vec<Diag>) {
     }
     if !integration.open_args {
         for required in integration.args.iter().filter(|a| a.required) {
-            if run.args.as_ref().and_then(|a| a.get(required.name)).is_none() {
+            if run
+                .args
+                .as_ref()
+                .and_then(|a| a.get(required.name))
+                .is_none()
+            {
                 diags.push(Diag::MissingArg {
                     span: run.args.as_ref().map_or(run.integration.span, |a| a.span),
                     integration: name.clone(),
@@ -193,7 +204,12 @@ fn check_target(run: &Run, integration: &Integration, diags: &mut Vec<Diag>) {
         (Some(target), None) => diags.push(Diag::UnexpectedTarget {
             span: target.span,
             integration: integration.name.to_string(),
-            args: integration.args.iter().map(|a| a.name).collect::<Vec<_>>().join(", "),
+            args: integration
+                .args
+                .iter()
+                .map(|a| a.name)
+                .collect::<Vec<_>>()
+                .join(", "),
         }),
         (Some(target), Some(_)) if integration.name == "sdk" && !is_sdk_action(&target.node) => {
             diags.push(Diag::InvalidSdkTarget {
@@ -207,7 +223,11 @@ fn check_target(run: &Run, integration: &Integration, diags: &mut Vec<Diag>) {
 
 /// `service:action`, e.g. `s3:listObjectsV2`: two non-empty identifier parts.
 fn is_sdk_action(target: &str) -> bool {
-    let part = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    let part = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    };
     matches!(target.split_once(':'), Some((service, action)) if part(service) && part(action))
 }
 
@@ -217,7 +237,9 @@ fn check_args(args: &Object, integration: &Integration, diags: &mut Vec<Diag>) {
         let Some(spec) = integration.args.iter().find(|a| a.name == entry.key.node) else {
             let list = accepted().collect::<Vec<_>>().join(", ");
             let help = match did_you_mean(&entry.key.node, accepted(), "") {
-                Some(h) if h.starts_with("did you mean") => format!("{h} `{}` accepts: {list}", integration.name),
+                Some(h) if h.starts_with("did you mean") => {
+                    format!("{h} `{}` accepts: {list}", integration.name)
+                }
                 _ if list.is_empty() => format!("`{}` takes no args", integration.name),
                 _ => format!("`{}` accepts: {list}", integration.name),
             };
@@ -245,7 +267,13 @@ fn check_arg_type(name: &str, spec: &Arg, value: &Value, diags: &mut Vec<Diag>) 
         (StringList, ValueKind::Array(items)) => {
             for item in items {
                 if !matches!(item.kind, ValueKind::String(_)) && !item.kind.is_dynamic() {
-                    diags.push(wrong_type(name, "a string", item, "each element is a string"));
+                    let what = format!("each element of `{name}`");
+                    diags.push(wrong_type(
+                        what,
+                        "a string",
+                        item,
+                        "write every element as a string",
+                    ));
                 }
             }
             true
@@ -260,25 +288,30 @@ fn check_arg_type(name: &str, spec: &Arg, value: &Value, diags: &mut Vec<Diag>) 
             ArgType::Object => format!("write `{name}: {{ KEY: value }}`"),
             _ => "a path or intrinsic call is also accepted; it is evaluated at run time".into(),
         };
-        diags.push(wrong_type(name, spec.ty.describe(), value, &help));
+        diags.push(wrong_type(
+            format!("`{name}`"),
+            spec.ty.describe(),
+            value,
+            &help,
+        ));
         return;
     }
-    if let (OneOf(values), ValueKind::String(s)) = (spec.ty, &value.kind) {
-        if !values.contains(&s.as_str()) {
-            diags.push(Diag::InvalidArgValue {
-                span: value.span,
-                value: s.clone(),
-                arg: spec.name,
-                help: format!("`{}` is one of: {}", spec.name, values.join(", ")),
-            });
-        }
+    if let (OneOf(values), ValueKind::String(s)) = (spec.ty, &value.kind)
+        && !values.contains(&s.as_str())
+    {
+        diags.push(Diag::InvalidArgValue {
+            span: value.span,
+            value: s.clone(),
+            arg: spec.name,
+            help: format!("`{}` is one of: {}", spec.name, values.join(", ")),
+        });
     }
 }
 
-fn wrong_type(name: &str, expected: &'static str, value: &Value, help: &str) -> Diag {
+fn wrong_type(what: String, expected: &'static str, value: &Value, help: &str) -> Diag {
     Diag::WrongArgType {
         span: value.span,
-        arg: name.to_string(),
+        what,
         expected,
         found: value.kind.describe(),
         help: help.to_string(),

@@ -7,7 +7,10 @@ use crate::syntax::ast::{Flow, Ident, Stage};
 pub fn check(flow: &Flow, graph: &FlowGraph, diags: &mut Vec<Diag>) {
     let stages: Vec<&Stage> = flow.stages().collect();
     for (index, stage) in stages.iter().enumerate() {
-        if stage.is_handler() && graph.catchers_of(index).is_empty() && graph.index_of(&stage.name.name) == Some(index) {
+        if stage.is_handler()
+            && graph.catchers_of(index).is_empty()
+            && graph.index_of(&stage.name.name) == Some(index)
+        {
             diags.push(Diag::UnusedHandler {
                 span: stage.name.span,
                 name: stage.name.name.clone(),
@@ -30,11 +33,20 @@ pub fn check(flow: &Flow, graph: &FlowGraph, diags: &mut Vec<Diag>) {
 }
 
 /// collect → transform → visualize: a dependency on a later environment.
-fn backward_edge(stage: &Stage, dep: &Ident, stages: &[&Stage], graph: &FlowGraph, diags: &mut Vec<Diag>) {
+fn backward_edge(
+    stage: &Stage,
+    dep: &Ident,
+    stages: &[&Stage],
+    graph: &FlowGraph,
+    diags: &mut Vec<Diag>,
+) {
     let Some(target) = graph.index_of(&dep.name).map(|i| stages[i]) else {
         return;
     };
-    let (Some(own), Some(theirs)) = (stage.kind.node.environment_rank(), target.kind.node.environment_rank()) else {
+    let (Some(own), Some(theirs)) = (
+        stage.kind.node.environment_rank(),
+        target.kind.node.environment_rank(),
+    ) else {
         return;
     };
     if theirs > own {

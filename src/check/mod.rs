@@ -19,6 +19,7 @@ use crate::graph::FlowGraph;
 use crate::source::Span;
 use crate::syntax::{self, ast};
 
+pub use clauses::MAX_SECONDS;
 pub use integrations::{INTEGRATIONS, Integration};
 pub use intrinsics::INTRINSICS;
 
@@ -91,4 +92,211 @@ fn check_file(file: &ast::File, len: usize, diags: &mut Vec<Diag>) -> Option<Flo
     lints::check(flow, &graph, diags);
     tests::check(file, &graph, diags);
     Some(graph)
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::check_text;
+
+    /// The codes a source produces, in order.
+    fn codes(source: &str) -> Vec<String> {
+        check_text(source)
+            .diags
+            .iter()
+            .map(|d| d.code_str().replace("nagare::", ""))
+            .collect()
+    }
+
+    #[track_caller]
+    fn check(source: &str, expected: &[&str]) {
+        assert_eq!(codes(source), expected, "for:\n{source}");
+    }
+
+    #[test]
+    fn a_clean_flow() {
+        check(
+            r#"flow f { collect a { run lambda "x" } transform b after a { run athena { query: "q" } } }"#,
+            &[],
+        );
+    }
+
+    #[test]
+    fn cycle_names_every_stage() {
+        let src = r#"flow f {
+            task a after c { run lambda "x" }
+            task b after a { run lambda "x" }
+            task c after b { run lambda "x" }
+        }"#;
+        let checked = check_text(src);
+        let message = checked.diags[0].to_string();
+        assert_eq!(
+            message,
+            "stages depend on each other in a cycle: a → b → c → a"
+        );
+    }
+
+    #[test]
+    fn self_dependency_is_a_cycle() {
+        check(r#"flow f { task a after a { run lambda "x" } }"#, &["E025"]);
+    }
+
+    #[test]
+    fn a_default_catch_uses_the_handler() {
+        check(
+            r#"flow f {
+                defaults { catch States.ALL -> h }
+                task a { run lambda "x" }
+                handler h { run sns { topic: "t", message: $.error.Cause } }
+            }"#,
+            &[],
+        );
+    }
+
+    #[test]
+    fn heartbeat_against_a_default_timeout() {
+        check(
+            r#"flow f { defaults { timeout 1m } task a { run lambda "x" heartbeat 2m } }"#,
+            &["E043"],
+        );
+    }
+
+    #[test]
+    fn reads_need_ancestors_transitively() {
+        let ok = r#"flow f {
+            task a { run lambda "x" }
+            task b after a { run lambda "x" }
+            task c after b { run lambda "x" { payload: $.steps.a } }
+        }"#;
+        check(ok, &[]);
+        let sibling = r#"flow f {
+            task a { run lambda "x" }
+            task b { run lambda "x" { payload: $.steps.a } }
+        }"#;
+        check(sibling, &["E080"]);
+    }
+
+    #[test]
+    fn a_handler_reads_what_every_catcher_ran_after() {
+        let src = r#"flow f {
+            task a { run lambda "x" }
+            task b after a { run lambda "x" catch States.ALL -> h }
+            task c { run lambda "x" catch States.ALL -> h }
+            handler h { run sns { topic: "t", message: $.steps.a } }
+        }"#;
+        check(src, &["E080"]);
+    }
+
+    #[test]
+    fn skipped_reads_warn_unless_guarded() {
+        let head = r#"flow f {
+            task a when $.input.go == true { run lambda "x" }
+            task b after a"#;
+        check(
+            &format!(r#"{head} {{ run lambda "x" {{ payload: $.steps.a }} }} }}"#),
+            &["W082"],
+        );
+        check(
+            &format!(
+                r#"{head} when $.steps.a exists {{ run lambda "x" {{ payload: $.steps.a }} }} }}"#
+            ),
+            &[],
+        );
+        // `!=` holds when the result is missing: no guard.
+        check(
+            &format!(
+                r#"{head} when $.steps.a.v != 1 {{ run lambda "x" {{ payload: $.steps.a }} }} }}"#
+            ),
+            &["W082"],
+        );
+    }
+
+    #[test]
+    fn item_and_error_only_where_they_exist() {
+        check(
+            r#"flow f { task a { run lambda "x" { payload: $.item } } }"#,
+            &["E076"],
+        );
+        check(
+            r#"flow f { task a foreach $.input.xs { run lambda "x" { payload: { v: $.item, i: $.index } } } }"#,
+            &[],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" { payload: $.error } } }"#,
+            &["E076"],
+        );
+    }
+
+    #[test]
+    fn states_all_rules() {
+        check(
+            r#"flow f { task a { run lambda "x" retry States.ALL retry States.TaskFailed } }"#,
+            &["E037"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry States.TaskFailed, States.ALL } }"#,
+            &["E036"],
+        );
+    }
+
+    #[test]
+    fn retry_ranges() {
+        check(
+            r#"flow f { task a { run lambda "x" retry E max 0 interval 1s backoff 1.0 } }"#,
+            &[],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry E interval 0s } }"#,
+            &["E040"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry E backoff 0.5 } }"#,
+            &["E041"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry E interval 10s max_delay 5s } }"#,
+            &["E042"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry E max 1 max 2 } }"#,
+            &["E038"],
+        );
+    }
+
+    #[test]
+    fn integration_args() {
+        check(
+            r#"flow f { task a { run ecs { cluster: "c" } } }"#,
+            &["E053"],
+        );
+        check(
+            r#"flow f { task a { run ecs { task_definition: "t", subnets: "s" } } }"#,
+            &["E055"],
+        );
+        check(
+            r#"flow f { task a { run ecs { task_definition: "t", launch_type: "fargate" } } }"#,
+            &["E058"],
+        );
+        check(
+            r#"flow f { task a { run ecs { task_definition: $.input.td } } }"#,
+            &[],
+        );
+        check(r#"flow f { task a { run lamda "x" } }"#, &["E050"]);
+    }
+
+    #[test]
+    fn test_blocks_name_real_stages() {
+        let flow = r#"flow f { task a { run lambda "x" } }"#;
+        check(
+            &format!(r#"{flow} test "t" {{ mock b {{ return {{}} }} expect ran a }}"#),
+            &["E100"],
+        );
+        check(
+            &format!(r#"{flow} test "t" {{ input {{ d: $.x }} }}"#),
+            &["E105"],
+        );
+        check(
+            &format!(r#"{flow} test "t" {{ expect failed expect ran a }}"#),
+            &[],
+        );
+    }
 }

@@ -39,7 +39,12 @@ pub fn check(flow: &Flow, diags: &mut Vec<Diag>) -> NameTable {
 }
 
 fn check_references(stage: &Stage, stages: &[&Stage], table: &NameTable, diags: &mut Vec<Diag>) {
-    let stage_names = || stages.iter().filter(|s| !s.is_handler()).map(|s| s.name.name.as_str());
+    let stage_names = || {
+        stages
+            .iter()
+            .filter(|s| !s.is_handler())
+            .map(|s| s.name.name.as_str())
+    };
     for dep in stage.after() {
         match table.get(&dep.name).map(|&i| stages[i]) {
             None => diags.push(Diag::UnknownStage {
@@ -61,7 +66,12 @@ fn check_references(stage: &Stage, stages: &[&Stage], table: &NameTable, diags: 
 }
 
 fn check_catch(catch: &Catch, stages: &[&Stage], table: &NameTable, diags: &mut Vec<Diag>) {
-    let handler_names = || stages.iter().filter(|s| s.is_handler()).map(|s| s.name.name.as_str());
+    let handler_names = || {
+        stages
+            .iter()
+            .filter(|s| s.is_handler())
+            .map(|s| s.name.name.as_str())
+    };
     {
         let name = &catch.handler;
         match table.get(&name.name).map(|&i| stages[i]) {

@@ -19,7 +19,11 @@ pub fn check(flow: &Flow, diags: &mut Vec<Diag>) {
             FlowItem::Stage(_) => continue,
         };
         match seen.iter().find(|(k, _)| *k == keyword) {
-            Some(&(_, first)) => diags.push(Diag::DuplicateFlowSetting { span, keyword, first }),
+            Some(&(_, first)) => diags.push(Diag::DuplicateFlowSetting {
+                span,
+                keyword,
+                first,
+            }),
             None => seen.push((keyword, span)),
         }
         match item {
@@ -40,7 +44,11 @@ fn check_schedule(schedule: &Schedule, diags: &mut Vec<Diag>) {
             if let Err(problem) = check_cron(&expr.node) {
                 // Offsets are within the string's contents, one past the quote.
                 let range = problem.range.start + 1..problem.range.end + 1;
-                let span = if problem.range.is_empty() { expr.span } else { expr.span.sub(range) };
+                let span = if problem.range.is_empty() {
+                    expr.span
+                } else {
+                    expr.span.inner(range)
+                };
                 diags.push(Diag::InvalidCron {
                     span,
                     message: problem.message,
@@ -51,7 +59,11 @@ fn check_schedule(schedule: &Schedule, diags: &mut Vec<Diag>) {
         Schedule::Rate { value, unit, .. } => {
             if let Err(problem) = check_rate(&value.node, &unit.name) {
                 diags.push(Diag::InvalidRate {
-                    span: if problem.on_unit { unit.span } else { value.span },
+                    span: if problem.on_unit {
+                        unit.span
+                    } else {
+                        value.span
+                    },
                     message: problem.message,
                     help: problem.help,
                 });
@@ -74,7 +86,12 @@ fn check_limits_with_defaults(flow: &Flow, diags: &mut Vec<Diag>) {
     for stage in flow.stages().filter(|s| !s.is_handler()) {
         let own_timeout = find_duration(&stage.clauses, "timeout");
         let own_heartbeat = find_duration(&stage.clauses, "heartbeat");
-        match (own_timeout, own_heartbeat, default_timeout, default_heartbeat) {
+        match (
+            own_timeout,
+            own_heartbeat,
+            default_timeout,
+            default_heartbeat,
+        ) {
             (Some(t), None, _, Some(h)) => clauses::check_heartbeat(h, t, diags),
             (None, Some(h), Some(t), _) => clauses::check_heartbeat(h, t, diags),
             _ => {}

@@ -12,7 +12,11 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A help line: "did you mean `x`?", or the list of names when nothing is close.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone, what: &str) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+    what: &str,
+) -> Option<String> {
     if let Some(best) = closest(name, candidates.clone()) {
         return Some(format!("did you mean `{best}`?"));
     }
@@ -20,7 +24,13 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     if all.is_empty() {
         None
     } else {
-        Some(format!("{what}: {}", all.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")))
+        Some(format!(
+            "{what}: {}",
+            all.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
     }
 }
 

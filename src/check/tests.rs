@@ -10,7 +10,10 @@ use crate::syntax::ast::*;
 
 pub fn check(file: &File, graph: &FlowGraph, diags: &mut Vec<Diag>) {
     for (i, test) in file.tests.iter().enumerate() {
-        if let Some(first) = file.tests[..i].iter().find(|t| t.name.node == test.name.node) {
+        if let Some(first) = file.tests[..i]
+            .iter()
+            .find(|t| t.name.node == test.name.node)
+        {
             diags.push(Diag::DuplicateTestName {
                 span: test.name.span,
                 name: test.name.node.clone(),
@@ -70,7 +73,11 @@ fn check_expect(expect: &Expect, graph: &FlowGraph, diags: &mut Vec<Diag>) {
             known_stage(stage, "expect", graph, diags);
         }
         ExpectKind::Attempts { stage, .. } => {
-            if known_stage(stage, "expect", graph, diags) && graph.index_of(&stage.name).is_some_and(|i| graph.is_handler(i)) {
+            if known_stage(stage, "expect", graph, diags)
+                && graph
+                    .index_of(&stage.name)
+                    .is_some_and(|i| graph.is_handler(i))
+            {
                 diags.push(Diag::AttemptsOfHandler {
                     span: stage.span,
                     name: stage.name.clone(),
@@ -90,7 +97,12 @@ fn check_expect(expect: &Expect, graph: &FlowGraph, diags: &mut Vec<Diag>) {
     }
 }
 
-fn known_stage(stage: &Ident, keyword: &'static str, graph: &FlowGraph, diags: &mut Vec<Diag>) -> bool {
+fn known_stage(
+    stage: &Ident,
+    keyword: &'static str,
+    graph: &FlowGraph,
+    diags: &mut Vec<Diag>,
+) -> bool {
     if graph.index_of(&stage.name).is_some() {
         return true;
     }

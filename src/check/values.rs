@@ -25,6 +25,8 @@ pub struct StepRead {
     pub reader: Reader,
     pub stage: usize,
     pub span: Span,
+    /// Read by the reader's own `when`: a missing result makes it false.
+    pub in_when: bool,
 }
 
 /// Where a path is evaluated, which decides the roots it may read.
@@ -37,6 +39,8 @@ pub struct Scope {
     pub error: bool,
     /// `result { }`: paths read the task's raw result, whatever its shape.
     pub raw_result: bool,
+    /// In a `when` condition.
+    pub in_when: bool,
 }
 
 impl Scope {
@@ -46,6 +50,7 @@ impl Scope {
             item: false,
             error: false,
             raw_result: false,
+            in_when: false,
         }
     }
 }
@@ -80,17 +85,23 @@ impl ValueChecker<'_> {
         task.error = stage.is_handler();
         for header in &stage.headers {
             match header {
-                Header::When { condition, .. } => self.condition(condition, outer),
+                Header::When { condition, .. } => self.condition(
+                    condition,
+                    Scope {
+                        in_when: true,
+                        ..outer
+                    },
+                ),
                 Header::Foreach { items, .. } => {
                     task.item = true;
-                    if let Some(parsed) = self.path(items, outer) {
-                        if !parsed.is_reference_path() {
-                            self.diags.push(Diag::NotReferencePath {
-                                span: items.span,
-                                path: items.text.clone(),
-                                what: "`foreach`",
-                            });
-                        }
+                    if let Some(parsed) = self.path(items, outer)
+                        && !parsed.is_reference_path()
+                    {
+                        self.diags.push(Diag::NotReferencePath {
+                            span: items.span,
+                            path: items.text.clone(),
+                            what: "`foreach`",
+                        });
                     }
                 }
                 Header::After { .. } => {}
@@ -129,7 +140,10 @@ impl ValueChecker<'_> {
 
     fn object(&mut self, object: &Object, scope: Scope) {
         for (i, entry) in object.entries.iter().enumerate() {
-            if let Some(first) = object.entries[..i].iter().find(|e| e.key.node == entry.key.node) {
+            if let Some(first) = object.entries[..i]
+                .iter()
+                .find(|e| e.key.node == entry.key.node)
+            {
                 self.diags.push(Diag::DuplicateKey {
                     span: entry.key.span,
                     key: entry.key.node.clone(),
@@ -148,8 +162,9 @@ impl ValueChecker<'_> {
                 self.diags.push(Diag::UnknownIntrinsic {
                     span: call.function.span,
                     name: name.clone(),
-                    help: did_you_mean(name, names, "intrinsics are")
-                        .unwrap_or_else(|| "see docs/language.md for the intrinsic functions".into()),
+                    help: did_you_mean(name, names, "intrinsics are").unwrap_or_else(|| {
+                        "see docs/language.md for the intrinsic functions".into()
+                    }),
                 });
             }
             Some(&(_, min, max, signature)) => {
@@ -159,7 +174,7 @@ impl ValueChecker<'_> {
                         span,
                         name: name.clone(),
                         expected: arity_words(min, max),
-                        found,
+                        found: format!("{found} {}", if found == 1 { "was" } else { "were" }),
                         signature,
                     });
                 }
@@ -196,7 +211,9 @@ impl ValueChecker<'_> {
                     _ => {}
                 }
             }
-            ConditionKind::Like { path, .. } | ConditionKind::Exists(path) | ConditionKind::Is { path, .. } => {
+            ConditionKind::Like { path, .. }
+            | ConditionKind::Exists(path)
+            | ConditionKind::Is { path, .. } => {
                 self.path(path, scope);
             }
         }
@@ -208,7 +225,7 @@ impl ValueChecker<'_> {
             Ok(parsed) => parsed,
             Err(e) => {
                 self.diags.push(Diag::InvalidPath {
-                    span: path.span.sub(e.offset..e.offset + e.len.max(1)),
+                    span: path.span.inner(e.offset..e.offset + e.len.max(1)),
                     message: e.message,
                     help: e.help,
                 });
@@ -225,13 +242,13 @@ impl ValueChecker<'_> {
 
     fn context_path(&mut self, path: &Path, parsed: &JsonPath) {
         const FIELDS: [&str; 5] = ["Execution", "State", "StateMachine", "Task", "Map"];
-        if let Some(Step::Field(first)) = parsed.steps.first() {
-            if !FIELDS.contains(&first.as_str()) {
-                self.diags.push(Diag::UnknownContextField {
-                    span: path.span,
-                    field: first.clone(),
-                });
-            }
+        if let Some(Step::Field(first)) = parsed.steps.first()
+            && !FIELDS.contains(&first.as_str())
+        {
+            self.diags.push(Diag::UnknownContextField {
+                span: path.span,
+                field: first.clone(),
+            });
         }
     }
 
@@ -281,6 +298,7 @@ impl ValueChecker<'_> {
                         reader,
                         stage: index,
                         span: path.span,
+                        in_when: scope.in_when,
                     });
                 }
             }

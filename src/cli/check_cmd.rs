@@ -48,7 +48,9 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Outpu
         summary.warnings += diags.iter().filter(|d| !d.is_error()).count();
         match format {
             Format::Human => print_human(&diags, &source, output),
-            Format::Github => diags.iter().for_each(|d| println!("{}", render::github(d, &source))),
+            Format::Github => diags
+                .iter()
+                .for_each(|d| println!("{}", render::github(d, &source))),
             Format::Json => json_files.push(render::json(&diags, &source)),
         }
     }

@@ -25,8 +25,12 @@ pub fn run(path: &Path, format: GraphFormat, output: Output) -> u8 {
         eprint!("{}", render::human(diag, &source, output.color));
     }
     // A graph of a flow with errors would draw something that is not the flow.
-    let (Some(flow), Some(graph), false) = (checked.flow(), &checked.graph, checked.has_errors()) else {
-        eprintln!("error: {} has errors; fix them to draw its graph", source.name());
+    let (Some(flow), Some(graph), false) = (checked.flow(), &checked.graph, checked.has_errors())
+    else {
+        eprintln!(
+            "error: {} has errors; fix them to draw its graph",
+            source.name()
+        );
         return exit::PROBLEMS;
     };
     let text = match format {

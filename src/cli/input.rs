@@ -22,7 +22,10 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<Loaded> {
             let mut files = Vec::new();
             collect_flow_files(path, &mut files);
             if files.is_empty() {
-                out.push(Loaded::Failed(format!("no .flow files under {}", path.display())));
+                out.push(Loaded::Failed(format!(
+                    "no .flow files under {}",
+                    path.display()
+                )));
             }
             out.extend(files.iter().map(|f| load(f)));
         } else {
@@ -39,7 +42,10 @@ fn collect_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden || path.file_name().is_some_and(|n| n == "target") {
             continue;
         }
@@ -73,7 +79,9 @@ pub fn load(path: &Path) -> Loaded {
             // The lossy text equals the original up to `at`, so the span holds;
             // it covers the replacement character (3 bytes) standing for the bad byte.
             let end = (at + '\u{FFFD}'.len_utf8()).min(text.len());
-            let diag = Diag::InvalidUtf8 { span: Span::new(at, end) };
+            let diag = Diag::InvalidUtf8 {
+                span: Span::new(at, end),
+            };
             Loaded::Text(Source::new(name, text), Some(diag))
         }
     }

@@ -85,7 +85,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE_OR_IO } else { exit::CLEAN });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE_OR_IO
+            } else {
+                exit::CLEAN
+            });
         }
     };
     // Parsing recurses; bounded nesting keeps it shallow, and a roomy stack
@@ -104,7 +108,10 @@ fn run(cli: Cli) -> u8 {
         color: match cli.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            Color::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
         },
     };
     match cli.command {

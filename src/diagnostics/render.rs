@@ -24,6 +24,9 @@ pub fn human(diag: &Diag, source: &Source, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        // Wrapping would break help text inside `code spans` (at hyphens or
+        // between `$$`); terminals wrap long lines themselves.
+        .with_wrap_lines(false)
         .with_links(false);
     let report = Report::new(diag.clone()).with_source_code(source.named_source());
     let mut out = String::new();
@@ -134,7 +137,9 @@ pub fn github(diag: &Diag, source: &Source) -> String {
 
 // GitHub's workflow-command escaping: data escapes %, CR, LF; properties also `:` and `,`.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

@@ -36,7 +36,10 @@ pub enum Edge {
     After { span: Span },
     /// Errors named in `errors` go to the handler. `from_defaults` when the
     /// route comes from the flow's `defaults`.
-    Catch { errors: Vec<String>, from_defaults: bool },
+    Catch {
+        errors: Vec<String>,
+        from_defaults: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -82,20 +85,36 @@ impl FlowGraph {
         for (index, stage) in stages.iter().enumerate().filter(|(_, s)| !s.is_handler()) {
             let mut seen = Vec::new();
             for dep in stage.after() {
-                if let Some(&d) = table.get(&dep.name) {
-                    if !is_handler(d) && !seen.contains(&d) {
-                        seen.push(d);
-                        graph.add_edge(NodeIndex::new(d), NodeIndex::new(index), Edge::After { span: dep.span });
-                    }
+                if let Some(&d) = table.get(&dep.name)
+                    && !is_handler(d)
+                    && !seen.contains(&d)
+                {
+                    seen.push(d);
+                    graph.add_edge(
+                        NodeIndex::new(d),
+                        NodeIndex::new(index),
+                        Edge::After { span: dep.span },
+                    );
                 }
             }
             let own: Vec<&Catch> = stage.catches().collect();
             let from_defaults = own.is_empty();
-            let catches = if from_defaults { &default_catches } else { &own };
+            let catches = if from_defaults {
+                &default_catches
+            } else {
+                &own
+            };
             for catch in catches {
                 if let Some(&h) = table.get(&catch.handler.name).filter(|&&h| is_handler(h)) {
                     let errors = catch.errors.iter().map(|e| e.name.clone()).collect();
-                    graph.add_edge(NodeIndex::new(index), NodeIndex::new(h), Edge::Catch { errors, from_defaults });
+                    graph.add_edge(
+                        NodeIndex::new(index),
+                        NodeIndex::new(h),
+                        Edge::Catch {
+                            errors,
+                            from_defaults,
+                        },
+                    );
                 }
             }
         }
@@ -132,7 +151,10 @@ impl FlowGraph {
 
     /// Names of stages and handlers, in source order.
     pub fn stage_names(&self) -> impl Iterator<Item = &str> + Clone {
-        self.graph.raw_nodes().iter().map(|n| n.weight.name.as_str())
+        self.graph
+            .raw_nodes()
+            .iter()
+            .map(|n| n.weight.name.as_str())
     }
 
     pub fn is_handler(&self, stage: usize) -> bool {
@@ -177,12 +199,17 @@ impl FlowGraph {
             .graph
             .edges_directed(NodeIndex::new(stage), Outgoing)
             .filter_map(|e| match e.weight() {
-                Edge::Catch { errors, .. } => Some((e.id().index(), e.target().index(), errors.as_slice())),
+                Edge::Catch { errors, .. } => {
+                    Some((e.id().index(), e.target().index(), errors.as_slice()))
+                }
                 _ => None,
             })
             .collect();
         routes.sort_by_key(|(id, ..)| *id);
-        routes.into_iter().map(|(_, h, errors)| (h, errors)).collect()
+        routes
+            .into_iter()
+            .map(|(_, h, errors)| (h, errors))
+            .collect()
     }
 
     /// Every edge as (from, to, edge), in insertion order.
@@ -192,12 +219,23 @@ impl FlowGraph {
             .map(|e| (e.source().index(), e.target().index(), e.weight()))
     }
 
-    fn neighbours(&self, stage: usize, dir: petgraph::Direction, keep: impl Fn(&Edge) -> bool) -> Vec<usize> {
+    fn neighbours(
+        &self,
+        stage: usize,
+        dir: petgraph::Direction,
+        keep: impl Fn(&Edge) -> bool,
+    ) -> Vec<usize> {
         let mut out: Vec<usize> = self
             .graph
             .edges_directed(NodeIndex::new(stage), dir)
             .filter(|e| keep(e.weight()))
-            .map(|e| if dir == Incoming { e.source().index() } else { e.target().index() })
+            .map(|e| {
+                if dir == Incoming {
+                    e.source().index()
+                } else {
+                    e.target().index()
+                }
+            })
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -210,7 +248,10 @@ impl FlowGraph {
     /// `ancestor`, which cannot lead to it; typical reads are answered in a
     /// few steps even in flows of thousands of stages.
     pub fn is_ancestor(&self, ancestor: usize, stage: usize) -> bool {
-        if !self.is_acyclic() || ancestor == stage || self.position[ancestor] >= self.position[stage] {
+        if !self.is_acyclic()
+            || ancestor == stage
+            || self.position[ancestor] >= self.position[stage]
+        {
             return false;
         }
         let floor = self.position[ancestor];
@@ -258,7 +299,7 @@ impl FlowGraph {
     /// in it in dependency order.
     pub fn cycle_diagnostics(&self) -> Vec<Diag> {
         let mut diags = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&self.graph) {
+        for scc in petgraph::algo::kosaraju_scc(&self.graph) {
             let looped = scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]);
             if !looped {
                 continue;
@@ -279,7 +320,9 @@ impl FlowGraph {
         let mut queue = std::collections::VecDeque::from([start]);
         while let Some(s) = queue.pop_front() {
             for edge in self.graph.edges_directed(NodeIndex::new(s), Outgoing) {
-                let Edge::After { span } = edge.weight() else { continue };
+                let Edge::After { span } = edge.weight() else {
+                    continue;
+                };
                 let next = edge.target().index();
                 if !members.contains(&next) {
                     continue;
@@ -288,7 +331,9 @@ impl FlowGraph {
                     let mut cycle = vec![(s, start, *span)];
                     let mut at = s;
                     while at != start {
-                        let Some(&(from, span)) = parent.get(&at) else { break };
+                        let Some(&(from, span)) = parent.get(&at) else {
+                            break;
+                        };
                         cycle.push((from, at, span));
                         at = from;
                     }
@@ -305,7 +350,10 @@ impl FlowGraph {
     }
 
     fn cycle_diag(&self, cycle: &[(usize, usize, Span)]) -> Diag {
-        let mut names: Vec<&str> = cycle.iter().map(|&(from, ..)| self.node(from).name.as_str()).collect();
+        let mut names: Vec<&str> = cycle
+            .iter()
+            .map(|&(from, ..)| self.node(from).name.as_str())
+            .collect();
         if let Some(&(first, ..)) = cycle.first() {
             names.push(&self.node(first).name);
         }
@@ -316,7 +364,11 @@ impl FlowGraph {
         let others = rest
             .iter()
             .map(|&(from, to, span)| {
-                let label = format!("`{}` runs after `{}`", self.node(to).name, self.node(from).name);
+                let label = format!(
+                    "`{}` runs after `{}`",
+                    self.node(to).name,
+                    self.node(from).name
+                );
                 miette::LabeledSpan::new_with_span(Some(label), span)
             })
             .collect();
@@ -325,5 +377,40 @@ impl FlowGraph {
             cycle: names.join(" → "),
             others,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check_text;
+
+    const DIAMOND: &str = r#"flow d {
+        task a { run lambda "x" }
+        task b after a { run lambda "x" }
+        task c after a { run lambda "x" catch States.ALL -> h }
+        task d after b, c { run lambda "x" }
+        task e { run lambda "x" }
+        handler h { run sns { topic: "t", message: "m" } }
+    }"#;
+
+    #[test]
+    fn queries_on_a_diamond() {
+        let checked = check_text(DIAMOND);
+        assert!(checked.diags.is_empty(), "{:?}", checked.diags);
+        let g = checked.graph.expect("graph");
+        let [a, b, c, d, e, h] = [0, 1, 2, 3, 4, 5];
+        assert!(g.is_ancestor(a, d));
+        assert!(!g.is_ancestor(d, a));
+        assert!(!g.is_ancestor(b, c));
+        assert!(g.can_run_concurrently(b, c));
+        assert!(g.can_run_concurrently(e, d));
+        assert!(!g.can_run_concurrently(a, d));
+        assert_eq!(g.ancestors(d), vec![a, b, c]);
+        assert_eq!(g.roots(), vec![a, e]);
+        assert_eq!(g.catchers_of(h), vec![c]);
+        assert_eq!(g.routes_of(c), vec![(h, &["States.ALL".to_string()][..])]);
+        let order = g.topological_order();
+        let pos = |s| order.iter().position(|&x| x == s).expect("in order");
+        assert!(pos(a) < pos(b) && pos(b) < pos(d) && pos(c) < pos(d) && pos(c) < pos(h));
     }
 }

@@ -44,7 +44,10 @@ fn annotations(stage: &Stage, source: &str) -> Vec<String> {
         lines.push(task);
     }
     if let Some(condition) = stage.when() {
-        lines.push(format!("when {}", snippet(source, condition.span.start, condition.span.end)));
+        lines.push(format!(
+            "when {}",
+            snippet(source, condition.span.start, condition.span.end)
+        ));
     }
     if let Some((items, concurrency)) = stage.foreach() {
         let mut line = format!("foreach {}", items.text);
@@ -58,13 +61,22 @@ fn annotations(stage: &Stage, source: &str) -> Vec<String> {
 
 /// Source text with runs of whitespace collapsed, for one-line labels.
 fn snippet(source: &str, start: usize, end: usize) -> String {
-    source.get(start..end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    source
+        .get(start..end)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Long ARNs make unreadable boxes: keep the part after the last `:` or `/`.
 fn shorten(target: &str) -> String {
     if target.starts_with("arn:") {
-        target.rsplit([':', '/']).next().unwrap_or(target).to_string()
+        target
+            .rsplit([':', '/'])
+            .next()
+            .unwrap_or(target)
+            .to_string()
     } else {
         target.to_string()
     }
@@ -74,7 +86,9 @@ pub fn mermaid(flow: &Flow, graph: &FlowGraph, source: &str) -> String {
     let stages: Vec<&Stage> = flow.stages().collect();
     let mut out = String::from("flowchart TD\n");
     for kind in KINDS {
-        let members: Vec<usize> = (0..stages.len()).filter(|&i| stages[i].kind.node == kind).collect();
+        let members: Vec<usize> = (0..stages.len())
+            .filter(|&i| stages[i].kind.node == kind)
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -100,12 +114,21 @@ pub fn mermaid(flow: &Flow, graph: &FlowGraph, source: &str) -> String {
                 let _ = writeln!(out, "  s{from} --> s{to}");
             }
             Edge::Catch { errors, .. } => {
-                let _ = writeln!(out, "  s{from} -.->|\"{}\"| s{to}", mermaid_text(&errors.join(", ")));
+                let _ = writeln!(
+                    out,
+                    "  s{from} -.->|\"{}\"| s{to}",
+                    mermaid_text(&errors.join(", "))
+                );
             }
         }
     }
     for kind in KINDS {
-        let _ = writeln!(out, "  classDef {} fill:{},stroke:#555", kind.keyword(), colour(kind));
+        let _ = writeln!(
+            out,
+            "  classDef {} fill:{},stroke:#555",
+            kind.keyword(),
+            colour(kind)
+        );
     }
     out
 }
@@ -121,15 +144,23 @@ fn mermaid_text(text: &str) -> String {
 pub fn dot(flow: &Flow, graph: &FlowGraph, source: &str) -> String {
     let stages: Vec<&Stage> = flow.stages().collect();
     let mut out = format!("digraph {} {{\n", dot_id(&flow.name.name));
-    out.push_str("  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
+    out.push_str(
+        "  rankdir=TB;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n",
+    );
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for kind in KINDS {
-        let members: Vec<usize> = (0..stages.len()).filter(|&i| stages[i].kind.node == kind).collect();
+        let members: Vec<usize> = (0..stages.len())
+            .filter(|&i| stages[i].kind.node == kind)
+            .collect();
         if members.is_empty() {
             continue;
         }
         let _ = writeln!(out, "  subgraph cluster_{} {{", kind.keyword());
-        let _ = writeln!(out, "    label={}; style=dashed; color=\"#999999\";", dot_string(kind.keyword()));
+        let _ = writeln!(
+            out,
+            "    label={}; style=dashed; color=\"#999999\";",
+            dot_string(kind.keyword())
+        );
         for i in members {
             let label = annotations(stages[i], source).join("\n");
             let shape = match (kind, graph.node(i).foreach) {
@@ -165,13 +196,18 @@ pub fn dot(flow: &Flow, graph: &FlowGraph, source: &str) -> String {
 }
 
 fn dot_string(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
     format!("\"{escaped}\"")
 }
 
 /// Graph names go through `dot_string` unless they are plain identifiers.
 fn dot_id(name: &str) -> String {
-    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+    {
         name.to_string()
     } else {
         dot_string(name)

@@ -122,15 +122,27 @@ pub struct Stage {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Header {
-    After { stages: Vec<Ident>, span: Span },
-    When { condition: Condition, span: Span },
-    Foreach { items: Path, concurrency: Option<Spanned<u64>>, span: Span },
+    After {
+        stages: Vec<Ident>,
+        span: Span,
+    },
+    When {
+        condition: Condition,
+        span: Span,
+    },
+    Foreach {
+        items: Path,
+        concurrency: Option<Spanned<u64>>,
+        span: Span,
+    },
 }
 
 impl Header {
     pub fn span(&self) -> Span {
         match self {
-            Header::After { span, .. } | Header::When { span, .. } | Header::Foreach { span, .. } => *span,
+            Header::After { span, .. }
+            | Header::When { span, .. }
+            | Header::Foreach { span, .. } => *span,
         }
     }
 
@@ -460,8 +472,15 @@ pub enum ExpectKind {
     Ran(Ident),
     NotRan(Ident),
     Skipped(Ident),
-    Attempts { stage: Ident, count: Spanned<u64> },
-    Path { path: Path, op: Spanned<CompareOp>, value: Value },
+    Attempts {
+        stage: Ident,
+        count: Spanned<u64>,
+    },
+    Path {
+        path: Path,
+        op: Spanned<CompareOp>,
+        value: Value,
+    },
 }
 
 impl Flow {
@@ -505,7 +524,9 @@ impl Stage {
     /// `foreach PATH [concurrency N]`.
     pub fn foreach(&self) -> Option<(&Path, Option<&Spanned<u64>>)> {
         self.headers.iter().find_map(|h| match h {
-            Header::Foreach { items, concurrency, .. } => Some((items, concurrency.as_ref())),
+            Header::Foreach {
+                items, concurrency, ..
+            } => Some((items, concurrency.as_ref())),
             _ => None,
         })
     }

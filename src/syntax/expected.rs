@@ -33,7 +33,12 @@ pub fn diagnostic(text: &str, error: &Error<Rule>) -> Diag {
 fn found_at(text: &str, at: usize) -> (String, Span) {
     let rest = &text[at.min(text.len())..];
     let Some(c) = rest.chars().next() else {
-        return ("end of file".into(), Span::new(at, at));
+        // Point at the last character: an empty span draws no label.
+        let start = text[..at.min(text.len())]
+            .char_indices()
+            .last()
+            .map_or(at, |(i, _)| i);
+        return ("end of file".into(), Span::new(start, at.max(start)));
     };
     let len = if c.is_alphanumeric() || c == '_' {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '-'))
@@ -50,42 +55,109 @@ fn found_at(text: &str, at: usize) -> (String, Span) {
     (shown, Span::new(at, at + len))
 }
 
-/// Describes the expected rules, merging groups into one phrase.
+/// Groups of rules that read better as one phrase; a group is used when any
+/// of its rules was expected, and its rules are then not described one by one.
+const GROUPS: &[(&[Rule], &[&str])] = &[
+    (
+        &[
+            Rule::run,
+            Rule::retry,
+            Rule::catch,
+            Rule::kw_run,
+            Rule::kw_retry,
+            Rule::kw_catch,
+            Rule::kw_then,
+        ],
+        &[
+            "a clause (`run`, `retry`, `catch`, `timeout`, `heartbeat`, `result`, `comment`, `then`)",
+            "`}`",
+        ],
+    ),
+    (
+        &[
+            Rule::stage,
+            Rule::handler,
+            Rule::stage_kind,
+            Rule::kw_handler,
+            Rule::schedule,
+            Rule::kw_schedule,
+            Rule::kw_defaults,
+        ],
+        &[
+            "a stage (`collect`, `transform`, `visualize`, `task`) or `handler`",
+            "a flow setting (`comment`, `schedule`, `timeout`, `defaults`, `output`)",
+            "`}`",
+        ],
+    ),
+    (
+        &[
+            Rule::test_input,
+            Rule::mock,
+            Rule::expect,
+            Rule::kw_input,
+            Rule::kw_mock,
+            Rule::kw_expect,
+        ],
+        &["`input`, `mock` or `expect`", "`}`"],
+    ),
+    (
+        &[
+            Rule::mock_return,
+            Rule::mock_throw,
+            Rule::kw_return,
+            Rule::kw_throw,
+        ],
+        &["`return VALUE` or `throw ERROR`", "`}`"],
+    ),
+    (
+        &[
+            Rule::expect_succeeded,
+            Rule::kw_succeeded,
+            Rule::kw_failed,
+            Rule::kw_ran,
+            Rule::kw_skipped,
+            Rule::kw_attempts,
+        ],
+        &[
+            "an expectation (`succeeded`, `failed`, `ran`, `not ran`, `skipped`, `attempts`, or `PATH == VALUE`)",
+        ],
+    ),
+    (
+        &[
+            Rule::retry_max,
+            Rule::kw_max,
+            Rule::kw_interval,
+            Rule::kw_backoff,
+            Rule::kw_max_delay,
+            Rule::kw_jitter,
+        ],
+        &["a retry option (`max`, `interval`, `backoff`, `max_delay`, `jitter`)"],
+    ),
+];
+
 fn describe_all(rules: &[Rule]) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    let mut push = |w: String| {
-        if !words.contains(&w) {
-            words.push(w);
+    let mut covered: Vec<Rule> = Vec::new();
+    let push = |w: &str, words: &mut Vec<String>| {
+        if !words.iter().any(|x| x == w) {
+            words.push(w.to_string());
         }
     };
-    let has = |r: Rule| rules.contains(&r);
-    if has(Rule::run) || has(Rule::retry) || has(Rule::catch) {
-        push("a clause (`run`, `retry`, `catch`, `timeout`, `heartbeat`, `result`, `comment`, `then`)".into());
-        push("`}`".into());
-    }
-    if has(Rule::stage) || has(Rule::handler) {
-        push("a stage (`collect`, `transform`, `visualize`, `task`) or `handler`".into());
-        push("a flow setting (`comment`, `schedule`, `timeout`, `defaults`, `output`)".into());
-        push("`}`".into());
-    }
-    if has(Rule::test_input) || has(Rule::mock) || has(Rule::expect) {
-        push("`input`, `mock` or `expect`".into());
-        push("`}`".into());
-    }
-    if has(Rule::mock_return) || has(Rule::mock_throw) {
-        push("`return VALUE` or `throw ERROR`".into());
-        push("`}`".into());
-    }
-    if has(Rule::expect_succeeded) {
-        push("an expectation (`succeeded`, `failed`, `ran`, `not ran`, `skipped`, `attempts`, or `PATH == VALUE`)".into());
-    }
-    if has(Rule::retry_max) {
-        push("a retry option (`max`, `interval`, `backoff`, `max_delay`, `jitter`)".into());
-    }
-    for &rule in rules {
-        if let Some(w) = describe(rule) {
-            push(w.to_string());
+    for (members, phrases) in GROUPS {
+        if members.iter().any(|m| rules.contains(m)) {
+            covered.extend_from_slice(members);
+            phrases.iter().for_each(|p| push(p, &mut words));
         }
+    }
+    for rule in rules.iter().filter(|r| !covered.contains(r)) {
+        if let Some(w) = describe(*rule) {
+            push(w, &mut words);
+        }
+    }
+    // Closing braces read best last.
+    if let Some(i) = words.iter().position(|w| w == "`}`") {
+        let brace = words.remove(i);
+        words.push(brace);
     }
     words
 }
@@ -127,7 +199,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         path => "a path such as `$.input.date`",
         condition | disjunction | conjunction | negation => "a condition such as `$.input.x == 1`",
         comparison | like | exists | is_type => "a condition such as `$.input.x == 1`",
-        compare_op => "a comparison operator (`==`, `!=`, `<`, `<=`, `>`, `>=`), `like`, `exists` or `is`",
+        compare_op => "a comparison operator (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+        kw_arrow => "`->`",
+        kw_colon => "`:`",
         operand => "a string, number, boolean or path to compare with",
         type_name => "a type (`null`, `string`, `number`, `boolean` or `timestamp`)",
         kw_is => "`is`",
@@ -152,7 +226,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
 fn help_for(rules: &[Rule], text: &str, at: usize) -> Option<String> {
     let rest = text.get(at..).unwrap_or("");
     if rules.contains(&Rule::duration) && rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return Some("durations are whole numbers with a unit: `s`, `m`, `h` or `d` (e.g. `90s`)".into());
+        return Some(
+            "durations are whole numbers with a unit: `s`, `m`, `h` or `d` (e.g. `90s`)".into(),
+        );
     }
     if rules.contains(&Rule::jitter_mode) {
         return Some("jitter is `full` (randomised waits) or `none`".into());
@@ -161,7 +237,9 @@ fn help_for(rules: &[Rule], text: &str, at: usize) -> Option<String> {
         return Some("a stage is `KIND NAME [after …] [when …] [foreach …] { … }`".into());
     }
     if rules.contains(&Rule::flow) && rules.contains(&Rule::test) {
-        return Some("a .flow file holds one `flow NAME { … }` block, then optional `test` blocks".into());
+        return Some(
+            "a .flow file holds one `flow NAME { … }` block, then optional `test` blocks".into(),
+        );
     }
     if rest.starts_with('\'') {
         return Some("strings use double quotes: `\"…\"`".into());

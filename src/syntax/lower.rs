@@ -16,9 +16,15 @@ pub struct Lowerer {
     pub diags: Vec<Diag>,
 }
 
+/// A pair's span without trailing whitespace: pest keeps the whitespace it
+/// skipped before an optional part that then did not match.
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let trimmed = s
+        .as_str()
+        .trim_end_matches(|c: char| c.is_ascii_whitespace())
+        .len();
+    Span::new(s.start(), s.start() + trimmed)
 }
 
 /// The meaningful children of a pair: keywords carry no information.
@@ -26,8 +32,19 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
 }
 
+/// Keyword rules are the `kw_*` rules of the grammar; the table is built once
+/// from the rule names so it cannot drift from the grammar.
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("kw_")
+    static KEYWORDS: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+        let mut table = vec![false; Rule::all_rules().len() + 1];
+        for &r in Rule::all_rules() {
+            if let Some(slot) = table.get_mut(r as usize) {
+                *slot = format!("{r:?}").starts_with("kw_");
+            }
+        }
+        table
+    });
+    KEYWORDS.get(rule as usize).copied().unwrap_or(false)
 }
 
 fn ident(pair: Pair<Rule>) -> Ident {
@@ -56,7 +73,11 @@ impl Lowerer {
         let name = inner.next().map(ident).unwrap_or_else(|| missing(span));
         let items = inner
             .next()
-            .map(|body| children(body).filter_map(|item| self.flow_item(item)).collect())
+            .map(|body| {
+                children(body)
+                    .filter_map(|item| self.flow_item(item))
+                    .collect()
+            })
             .unwrap_or_default();
         Flow { name, items, span }
     }
@@ -65,7 +86,7 @@ impl Lowerer {
         Some(match pair.as_rule() {
             Rule::flow_comment => FlowItem::Comment(self.string(first(pair)?)),
             Rule::schedule => FlowItem::Schedule(self.schedule(first(pair)?)),
-            Rule::flow_timeout => FlowItem::Timeout(self.duration(first(pair)?)),
+            Rule::flow_timeout => FlowItem::Timeout(self.duration_of_clause(pair)?),
             Rule::defaults => {
                 let span = span(&pair);
                 FlowItem::Defaults(Defaults {
@@ -237,7 +258,10 @@ impl Lowerer {
                         }
                     }
                 };
-                Clause::Then(Then { outcome, span: whole })
+                Clause::Then(Then {
+                    outcome,
+                    span: whole,
+                })
             }
             _ => return None,
         })
@@ -274,7 +298,11 @@ impl Lowerer {
                 span: whole,
             }),
             Rule::retry_jitter => RetryOption::Jitter(Spanned {
-                node: if value.as_str() == "full" { Jitter::Full } else { Jitter::None },
+                node: if value.as_str() == "full" {
+                    Jitter::Full
+                } else {
+                    Jitter::None
+                },
                 span: whole,
             }),
             _ => return None,
@@ -325,7 +353,7 @@ impl Lowerer {
         let entries = pair
             .into_inner()
             .filter_map(|entry| {
-                let mut inner = entry.into_inner();
+                let mut inner = children(entry);
                 let key = inner.next()?.into_inner().next()?;
                 let key = match key.as_rule() {
                     Rule::string => self.string(key),
@@ -392,13 +420,17 @@ impl Lowerer {
             "d" => 86_400,
             _ => 1,
         };
-        let seconds = digits.parse::<u64>().ok().and_then(|n| n.checked_mul(scale));
+        let seconds = digits
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale));
         let seconds = seconds.unwrap_or_else(|| {
             self.diags.push(Diag::DurationOverflow {
                 span,
                 text: text.to_string(),
             });
-            0
+            // A value every range check accepts, so the overflow is reported once.
+            crate::check::MAX_SECONDS
         });
         Duration { seconds, span }
     }
@@ -542,7 +574,11 @@ impl Lowerer {
                 let stage = ident(inner.next()?);
                 let responses = inner
                     .next()
-                    .map(|body| children(body).filter_map(|r| self.mock_response(r)).collect())
+                    .map(|body| {
+                        children(body)
+                            .filter_map(|r| self.mock_response(r))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 TestItem::Mock(Mock {
                     stage,
@@ -634,7 +670,10 @@ fn compare_op(pair: Pair<Rule>) -> Spanned<CompareOp> {
         ">" => CompareOp::Gt,
         _ => CompareOp::Ge,
     };
-    Spanned { node, span: span(&pair) }
+    Spanned {
+        node,
+        span: span(&pair),
+    }
 }
 
 fn stage_kind(text: &str) -> StageKind {

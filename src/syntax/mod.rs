@@ -32,7 +32,10 @@ pub fn parse(text: &str) -> Parsed {
     match grammar::FlowParser::parse(grammar::Rule::file, text) {
         Ok(mut pairs) => {
             let mut lowerer = lower::Lowerer::default();
-            let file = pairs.next().map(|pair| lowerer.file(pair)).unwrap_or_default();
+            let file = pairs
+                .next()
+                .map(|pair| lowerer.file(pair))
+                .unwrap_or_default();
             Parsed {
                 file: Some(file),
                 diags: lowerer.diags,

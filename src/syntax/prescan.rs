@@ -22,13 +22,19 @@ pub fn prescan(text: &str) -> Option<Diag> {
                 Some(end) => i = end,
                 None => {
                     let end = line_end(bytes, i);
-                    return Some(Diag::UnterminatedString { span: Span::new(i, end) });
+                    return Some(Diag::UnterminatedString {
+                        span: Span::new(i, end),
+                    });
                 }
             },
             b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_end(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => match find(bytes, i + 2, b"*/") {
                 Some(end) => i = end + 2,
-                None => return Some(Diag::UnterminatedComment { span: Span::new(i, i + 2) }),
+                None => {
+                    return Some(Diag::UnterminatedComment {
+                        span: Span::new(i, i + 2),
+                    });
+                }
             },
             b'{' | b'[' | b'(' => {
                 depth += 1;
@@ -43,7 +49,9 @@ pub fn prescan(text: &str) -> Option<Diag> {
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-') {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-')
+                {
                     i += 1;
                 }
                 if &bytes[start..i] == b"not" {
@@ -131,6 +139,9 @@ mod tests {
     fn deep_nesting_is_bounded() {
         assert_eq!(code(&"[".repeat(20_000)), Some("nagare::E005".into()));
         assert_eq!(code(&"not ".repeat(20_000)), Some("nagare::E005".into()));
-        assert_eq!(code(&format!("{}{}", "[".repeat(100), "]".repeat(100))), None);
+        assert_eq!(
+            code(&format!("{}{}", "[".repeat(100), "]".repeat(100))),
+            None
+        );
     }
 }

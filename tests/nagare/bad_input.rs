@@ -1,0 +1,128 @@
+//! Hostile input never panics, overflows the stack or hangs: it gets a
+//! diagnostic, or a clean pass when it is legal. (The harness fails on a
+//! panic message and on a run longer than its timeout.)
+
+use crate::harness::Test;
+
+fn check_bytes(bytes: impl AsRef<[u8]>) -> crate::harness::Output {
+    Test::new()
+        .file("input.flow", bytes)
+        .args(["check", "--color", "never", "input.flow"])
+        .run()
+}
+
+#[test]
+fn empty_file() {
+    check_bytes("").code(1).stderr_has("nagare::E009");
+    check_bytes("  // only a comment\n")
+        .code(1)
+        .stderr_has("nagare::E009");
+}
+
+#[test]
+fn binary_garbage() {
+    // Deterministic pseudo-random bytes (xorshift), mostly invalid UTF-8.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    check_bytes(&bytes).code(1).stderr_has("nagare::E004");
+    // Valid UTF-8 control characters and symbols: a syntax error, not a crash.
+    check_bytes("\u{0}\u{1}\u{7f}flow\u{0} ☃ {")
+        .code(1)
+        .stderr_has("nagare::E001");
+}
+
+#[test]
+fn invalid_utf8_points_at_the_byte() {
+    check_bytes(b"flow x {\n  \xff\xfe\n}\n")
+        .code(1)
+        .stderr_has("nagare::E004")
+        .stderr_has("input.flow:2:3");
+}
+
+#[test]
+fn unterminated_string() {
+    check_bytes("flow x {\n  comment \"never closed\n}\n")
+        .code(1)
+        .stderr_has("nagare::E002")
+        .stderr_has("input.flow:2:11");
+}
+
+#[test]
+fn unterminated_comment() {
+    check_bytes("flow x {\n  /* never closed\n}\n")
+        .code(1)
+        .stderr_has("nagare::E003");
+}
+
+#[test]
+fn deeply_nested_value() {
+    let deep = format!(
+        "flow x {{ task a {{ run lambda \"f\" {{ payload: {}{} }} }} }}",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    check_bytes(deep).code(1).stderr_has("nagare::E005");
+    let objects = format!(
+        "flow x {{ output {}1{} }}",
+        "{a: ".repeat(20_000),
+        "}".repeat(20_000)
+    );
+    check_bytes(objects).code(1).stderr_has("nagare::E005");
+    let nots = format!(
+        "flow x {{ task a when {} $.input.x exists {{ run lambda \"f\" }} }}",
+        "not ".repeat(20_000)
+    );
+    check_bytes(nots).code(1).stderr_has("nagare::E005");
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_fine() {
+    let depth = 99; // the payload's own braces add one level
+    let value = format!("{}1{}", "[".repeat(depth - 4), "]".repeat(depth - 4));
+    let flow = format!("flow x {{ task a {{ run lambda \"f\" {{ payload: {value} }} }} }}");
+    check_bytes(flow).success();
+}
+
+#[test]
+fn fifty_megabyte_file_of_stages_checks_clean() {
+    let mut text = String::from("flow big {\n");
+    let mut i = 0;
+    while text.len() < 50 * 1024 * 1024 {
+        let after = if i == 0 {
+            String::new()
+        } else {
+            format!(" after s{}", i - 1)
+        };
+        text.push_str(&format!(
+            "  task s{i}{after} {{\n    run lambda \"fn-{i}\" {{ payload: {{ day: $.input.date, n: {i} }} }}\n    retry States.TaskFailed max 2 interval 2s\n  }}\n"
+        ));
+        i += 1;
+    }
+    text.push_str("}\n");
+    check_bytes(text).success();
+}
+
+#[test]
+fn fifty_megabyte_comment_checks_clean() {
+    let text = format!(
+        "/*{}*/\nflow x {{ task a {{ run lambda \"f\" }} }}\n",
+        "x".repeat(50 * 1024 * 1024)
+    );
+    check_bytes(text).success();
+}
+
+#[test]
+fn fifty_megabyte_string_is_reported_not_crashed_on() {
+    let text = format!(
+        "flow x {{ task a {{ run lambda \"{}",
+        "y".repeat(50 * 1024 * 1024)
+    );
+    check_bytes(text).code(1).stderr_has("nagare::E002");
+}

@@ -1,0 +1,10 @@
+//! Integration tests: all of `tests/` links into this one binary. Each module
+//! is one feature; `harness` runs the real `nagare` binary.
+
+mod bad_input;
+mod check;
+mod codes;
+mod corpus;
+mod examples;
+mod graph;
+mod harness;
