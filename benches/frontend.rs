@@ -1,6 +1,6 @@
 #![allow(unsafe_code)] // the counting allocator below is the only unsafe code, and only here
 //! Front-end benchmark: generates flows of 1,000 / 10,000 / 20,000 stages
-//! (about 10 lines each) and reports parse + check time and peak heap.
+//! (about 11 lines each) and reports parse + check time and peak heap.
 //! Run with `cargo bench --bench frontend`. Target (issue 2): 10,000
 //! stages in under 0.3 s and 200 MB, growing linearly.
 
@@ -47,17 +47,17 @@ fn generate(stages: usize) -> String {
         };
         let body = match i % 4 {
             0 => format!(
-                "  collect s{i}{after} {{\n    comment \"collect {i}\"\n    run lambda \"arn:aws:lambda:ap-northeast-1:000000000000:function:f{i}\" {{\n      payload: {{ date: $.input.date, part: {i} }}\n    }}\n    retry Lambda.ServiceException, Lambda.TooManyRequestsException max 5 interval 2s backoff 2.0 max_delay 1m jitter full\n    catch States.ALL -> alert\n    timeout 15m\n  }}\n"
+                "  collect s{i}{after} {{\n    comment \"collect {i}\"\n    run lambda \"arn:aws:lambda:ap-northeast-1:000000000000:function:f{i}\" {{\n      payload: {{\n        date: $.input.date\n        part: {i}\n      }}\n    }}\n    retry Lambda.ServiceException, Lambda.TooManyRequestsException max 5 interval 2s backoff 2.0 max_delay 1m jitter full\n    catch States.ALL -> alert\n    timeout 15m\n  }}\n"
             ),
             1 => format!(
-                "  transform s{i}{after} {{\n    run athena {{\n      query: \"SELECT * FROM raw_{i} WHERE dt = '2026-11-25'\"\n      workgroup: \"primary\"\n    }}\n    result {{ id: $.QueryExecution.QueryExecutionId }}\n    catch States.ALL -> alert\n  }}\n"
+                "  transform s{i}{after} {{\n    comment \"ctas {i}\"\n    run athena {{\n      query: \"SELECT * FROM raw_{i} WHERE dt = '2026-11-25'\"\n      workgroup: \"primary\"\n      output: \"s3://example-athena-results/\"\n    }}\n    result {{ id: $.QueryExecution.QueryExecutionId }}\n    catch States.ALL -> alert\n  }}\n"
             ),
             2 => format!(
-                "  transform s{i}{after} when $.input.full == true and $.steps.s{}.id exists {{\n    run glue.crawler \"crawler-{i}\"\n    heartbeat 5m\n    timeout 1h\n    comment \"crawl {i}\"\n  }}\n",
+                "  transform s{i}{after}\n      when $.input.full == true and $.steps.s{}.id exists {{\n    comment \"crawl {i}\"\n    run glue.crawler \"crawler-{i}\" {{\n      wait: true\n    }}\n    heartbeat 5m\n    timeout 1h\n  }}\n",
                 i - 1
             ),
             _ => format!(
-                "  visualize s{i}{after} foreach $.input.tables concurrency 4 {{\n    run ecs {{\n      task_definition: \"embulk:1\"\n      command: [\"run\", \"load.yml.liquid\"]\n      environment: {{ TABLE: $.item, N: States.Format(\"{{}}\", $.index) }}\n    }}\n  }}\n"
+                "  visualize s{i}{after} foreach $.input.tables concurrency 4 {{\n    comment \"load {i}\"\n    run ecs {{\n      task_definition: \"embulk:1\"\n      launch_type: \"FARGATE\"\n      command: [\"run\", \"load.yml.liquid\"]\n      environment: {{ TABLE: $.item, N: States.Format(\"{{}}\", $.index) }}\n    }}\n  }}\n"
             ),
         };
         out.push_str(&body);

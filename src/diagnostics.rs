@@ -622,6 +622,21 @@ pub enum Diag {
         path: String,
     },
 
+    #[error("`{op}` cannot order booleans")]
+    #[diagnostic(
+        code(nagare::E079),
+        help(
+            "Step Functions compares booleans for equality only; use `{path} == {value}` or `!=`"
+        )
+    )]
+    BooleanOrdering {
+        #[label("an ordering comparison")]
+        span: Span,
+        op: &'static str,
+        path: String,
+        value: bool,
+    },
+
     #[error("`{path}` must be a plain path of names and indices")]
     #[diagnostic(
         code(nagare::E078),

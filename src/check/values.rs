@@ -198,9 +198,17 @@ impl ValueChecker<'_> {
                 parts.iter().for_each(|c| self.condition(c, scope));
             }
             ConditionKind::Not(inner) => self.condition(inner, scope),
-            ConditionKind::Compare { path, operand, .. } => {
+            ConditionKind::Compare { path, op, operand } => {
                 self.path(path, scope);
                 match &operand.kind {
+                    ValueKind::Bool(value) if !matches!(op.node, CompareOp::Eq | CompareOp::Ne) => {
+                        self.diags.push(Diag::BooleanOrdering {
+                            span: op.span,
+                            op: op.node.symbol(),
+                            path: path.text.clone(),
+                            value: *value,
+                        });
+                    }
                     ValueKind::Null => self.diags.push(Diag::CompareNull {
                         span: operand.span,
                         path: path.text.clone(),
