@@ -72,21 +72,19 @@ fn check_catch(catch: &Catch, stages: &[&Stage], table: &NameTable, diags: &mut 
             .filter(|s| s.is_handler())
             .map(|s| s.name.name.as_str())
     };
-    {
-        let name = &catch.handler;
-        match table.get(&name.name).map(|&i| stages[i]) {
-            None => diags.push(Diag::UnknownHandler {
-                span: name.span,
-                name: name.name.clone(),
-                help: did_you_mean(&name.name, handler_names(), "handlers are")
-                    .or_else(|| Some(format!("declare it: `handler {} {{ run … }}`", name.name))),
-            }),
-            Some(target) if !target.is_handler() => diags.push(Diag::CatchToStage {
-                span: name.span,
-                name: name.name.clone(),
-                stage: target.name.span,
-            }),
-            Some(_) => {}
-        }
+    let name = &catch.handler;
+    match table.get(&name.name).map(|&i| stages[i]) {
+        None => diags.push(Diag::UnknownHandler {
+            span: name.span,
+            name: name.name.clone(),
+            help: did_you_mean(&name.name, handler_names(), "handlers are")
+                .or_else(|| Some(format!("declare it: `handler {} {{ run … }}`", name.name))),
+        }),
+        Some(target) if !target.is_handler() => diags.push(Diag::CatchToStage {
+            span: name.span,
+            name: name.name.clone(),
+            stage: target.name.span,
+        }),
+        Some(_) => {}
     }
 }

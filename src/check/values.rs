@@ -204,7 +204,7 @@ impl ValueChecker<'_> {
                     ValueKind::Bool(value) if !matches!(op.node, CompareOp::Eq | CompareOp::Ne) => {
                         self.diags.push(Diag::BooleanOrdering {
                             span: op.span,
-                            op: op.node.symbol(),
+                            op: op.node.as_str(),
                             path: path.text.clone(),
                             value: *value,
                         });

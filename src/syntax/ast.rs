@@ -387,28 +387,8 @@ pub enum ConditionKind {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl CompareOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CompareOp::Eq => "==",
-            CompareOp::Ne => "!=",
-            CompareOp::Lt => "<",
-            CompareOp::Le => "<=",
-            CompareOp::Gt => ">",
-            CompareOp::Ge => ">=",
-        }
-    }
-}
+/// The six comparison operators, shared with JSONPath filters.
+pub use crate::path::CompareOp;
 
 /// The right-hand side of a comparison: a literal or another path.
 #[derive(Debug, Clone, PartialEq)]
