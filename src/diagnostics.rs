@@ -124,6 +124,19 @@ pub enum Diag {
         first: Span,
     },
 
+    #[error("flow `{name}` has no stages")]
+    #[diagnostic(
+        code(nagare::E011),
+        help(
+            "a state machine needs at least one state: add a stage such as `task hello {{ run lambda \"my-function\" }}`"
+        )
+    )]
+    EmptyFlow {
+        #[label("no stages")]
+        span: Span,
+        name: String,
+    },
+
     // ------------------------------------------------------ names, graph
     #[error("`{name}` is defined twice")]
     #[diagnostic(
@@ -380,7 +393,7 @@ pub enum Diag {
         interval: u64,
     },
 
-    #[error("`heartbeat` must be shorter than `timeout`")]
+    #[error("`heartbeat` ({heartbeat}s) must be shorter than `timeout` ({timeout}s)")]
     #[diagnostic(
         code(nagare::E043),
         help(
@@ -388,11 +401,14 @@ pub enum Diag {
         )
     )]
     HeartbeatNotBelowTimeout {
-        #[label("{heartbeat}s")]
+        /// The stage's own clause when the other comes from `defaults`.
+        #[label("{label}")]
         span: Span,
+        label: String,
+        #[label("{other_label}")]
+        other: Span,
+        other_label: String,
         heartbeat: u64,
-        #[label("{timeout}s")]
-        timeout_span: Span,
         timeout: u64,
     },
 
@@ -403,6 +419,28 @@ pub enum Diag {
         span: Span,
         keyword: &'static str,
         seconds: u64,
+        help: String,
+    },
+
+    #[error("`concurrency {value}` is out of range")]
+    #[diagnostic(
+        code(nagare::E045),
+        help(
+            "`concurrency N` runs at most N elements at once (1 to 2147483647); leave it out to run every element at once"
+        )
+    )]
+    ConcurrencyOutOfRange {
+        #[label("out of range")]
+        span: Span,
+        value: u64,
+    },
+
+    #[error("`{name}` is not a Step Functions error")]
+    #[diagnostic(code(nagare::E046), help("{help}"))]
+    UnknownStatesError {
+        #[label("unknown `States.` error")]
+        span: Span,
+        name: String,
         help: String,
     },
 
@@ -485,17 +523,14 @@ pub enum Diag {
         first: Span,
     },
 
-    #[error("`{target}` is not an SDK action")]
-    #[diagnostic(
-        code(nagare::E057),
-        help(
-            "write the service and the API action as `\"service:action\"`, e.g. `run sdk \"s3:listObjectsV2\"`"
-        )
-    )]
-    InvalidSdkTarget {
-        #[label("expected \"service:action\"")]
+    #[error("\"{target}\" is not a valid {what}")]
+    #[diagnostic(code(nagare::E057), help("{help}"))]
+    InvalidTarget {
+        #[label("expected {what}")]
         span: Span,
         target: String,
+        what: &'static str,
+        help: &'static str,
     },
 
     #[error("`{value}` is not a valid `{arg}`")]
@@ -506,6 +541,20 @@ pub enum Diag {
         value: String,
         arg: &'static str,
         help: String,
+    },
+
+    #[error("key `{key}` ends in `.$`")]
+    #[diagnostic(
+        code(nagare::E059),
+        help(
+            "nagare writes the `.$` suffix itself for values that are paths or intrinsic calls: write `{base}: $.input.x` instead"
+        )
+    )]
+    ReservedKey {
+        #[label("reserved suffix")]
+        span: Span,
+        key: String,
+        base: String,
     },
 
     // ------------------------------------------------------ flow settings
@@ -690,6 +739,21 @@ pub enum Diag {
         stage: String,
         #[label("may be skipped by this condition")]
         condition: Span,
+    },
+
+    #[error("`{reader}` reads `{path}`, which depends on timing")]
+    #[diagnostic(
+        code(nagare::W083),
+        severity(Warning),
+        help(
+            "stages that do not depend on each other run concurrently, so the state holds only some results when `{reader}` runs; read the results it needs by name: `$.steps.NAME`"
+        )
+    )]
+    WholeStateRead {
+        #[label("reads every stage's result at once")]
+        span: Span,
+        reader: String,
+        path: String,
     },
 
     // -------------------------------------------------------------- lints

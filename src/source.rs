@@ -1,7 +1,7 @@
 //! Source files and byte spans: what every diagnostic points into.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range in one source file. Half-open: `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -53,6 +53,8 @@ impl fmt::Display for Span {
 pub struct Source {
     name: Arc<str>,
     text: Arc<str>,
+    /// Byte offsets where lines start, computed on first use.
+    line_starts: Arc<OnceLock<Vec<usize>>>,
 }
 
 impl Source {
@@ -60,6 +62,7 @@ impl Source {
         Source {
             name: Arc::from(name.into()),
             text: Arc::from(text.into()),
+            line_starts: Arc::default(),
         }
     }
 
@@ -72,12 +75,18 @@ impl Source {
     }
 
     /// 1-based line and column (in characters) of a byte offset.
+    /// A binary search over line starts: reports with thousands of
+    /// diagnostics stay linear in the file's size.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let line_start = starts[line - 1];
+        (line, self.text[line_start..offset].chars().count() + 1)
     }
 
     pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {

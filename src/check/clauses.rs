@@ -9,6 +9,65 @@ use crate::syntax::ast::*;
 /// friends (AWS documents them as "positive integer, maximum 99999999").
 pub const MAX_SECONDS: u64 = 99_999_999;
 
+/// `MaxDelaySeconds` must stay below 31622401 (366 days).
+pub const MAX_DELAY_SECONDS: u64 = 31_622_400;
+
+/// `MaxConcurrency` is a JSON integer that Step Functions reads as a 32-bit int.
+pub const MAX_CONCURRENCY: u64 = i32::MAX as u64;
+
+/// The error names Step Functions itself raises; `States.` is reserved for them.
+pub const STATES_ERRORS: &[&str] = &[
+    "States.ALL",
+    "States.BranchFailed",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.QueryEvaluationError",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+];
+
+/// A name with the reserved `States.` prefix (in any case) must be one of
+/// Step Functions' own: `States.All` would silently never match.
+pub fn check_error_name(error: &ErrorName, diags: &mut Vec<Diag>) {
+    let reserved = error
+        .name
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("States."));
+    if !reserved || STATES_ERRORS.contains(&error.name.as_str()) {
+        return;
+    }
+    let same_but_case = STATES_ERRORS
+        .iter()
+        .find(|e| e.eq_ignore_ascii_case(&error.name));
+    let help = match same_but_case
+        .copied()
+        .or_else(|| super::suggest::closest(&error.name, STATES_ERRORS.iter().copied()))
+    {
+        Some(best) => format!(
+            "did you mean `{best}`? Error names are case-sensitive, and the `States.` prefix is reserved for Step Functions' own errors"
+        ),
+        None => format!(
+            "the `States.` prefix is reserved for Step Functions' own errors: {}",
+            STATES_ERRORS.join(", ")
+        ),
+    };
+    diags.push(Diag::UnknownStatesError {
+        span: error.span,
+        name: error.name.clone(),
+        help,
+    });
+}
+
 pub fn check_stage(stage: &Stage, diags: &mut Vec<Diag>) {
     check_headers(stage, diags);
     let name = &stage.name.name;
@@ -69,6 +128,17 @@ fn check_headers(stage: &Stage, diags: &mut Vec<Diag>) {
                 name: stage.name.name.clone(),
             });
         }
+        if let Header::Foreach {
+            concurrency: Some(n),
+            ..
+        } = header
+            && !(1..=MAX_CONCURRENCY).contains(&n.node)
+        {
+            diags.push(Diag::ConcurrencyOutOfRange {
+                span: n.span,
+                value: n.node,
+            });
+        }
         match seen.iter().find(|h| h.keyword() == header.keyword()) {
             Some(first) => diags.push(Diag::DuplicateHeader {
                 span: header.span(),
@@ -98,6 +168,13 @@ fn check_clause_list(clauses: &[Clause], diags: &mut Vec<Diag>) {
             _ => None,
         })
         .collect();
+    for error in retries
+        .iter()
+        .flat_map(|r| &r.errors)
+        .chain(catches.iter().flat_map(|c| &c.errors))
+    {
+        check_error_name(error, diags);
+    }
     check_states_all(
         "retry",
         retries.iter().map(|r| (&r.errors[..], r.span)),
@@ -180,9 +257,14 @@ fn check_retry(retry: &Retry, diags: &mut Vec<Diag>) {
                 span: max.span,
                 value: max.node,
             }),
-            RetryOption::Interval(d) | RetryOption::MaxDelay(d) => {
-                check_retry_duration(option.keyword(), d, diags);
-            }
+            RetryOption::Interval(d) => check_retry_duration(option.keyword(), d, diags),
+            RetryOption::MaxDelay(d) if d.seconds > MAX_DELAY_SECONDS => diags.push(Diag::DurationOutOfRange {
+                span: d.span,
+                keyword: "max_delay",
+                seconds: d.seconds,
+                help: format!("Step Functions accepts a `max_delay` of 1s to {MAX_DELAY_SECONDS}s (366 days)"),
+            }),
+            RetryOption::MaxDelay(d) => check_retry_duration(option.keyword(), d, diags),
             RetryOption::Backoff(b) if b.node < 1.0 => diags.push(Diag::BackoffTooSmall {
                 span: b.span,
                 value: b.node,
@@ -248,8 +330,41 @@ pub fn check_heartbeat(heartbeat: &Duration, timeout: &Duration, diags: &mut Vec
     if heartbeat.seconds >= timeout.seconds && heartbeat.seconds > 0 {
         diags.push(Diag::HeartbeatNotBelowTimeout {
             span: heartbeat.span,
+            label: "heartbeat".into(),
+            other: timeout.span,
+            other_label: "timeout".into(),
             heartbeat: heartbeat.seconds,
-            timeout_span: timeout.span,
+            timeout: timeout.seconds,
+        });
+    }
+}
+
+/// A stage's own `timeout` or `heartbeat` against the other from `defaults`:
+/// reported at the stage's clause, so each stage gets its own report.
+pub fn check_heartbeat_with_default(
+    stage: &str,
+    own: &Duration,
+    own_is_heartbeat: bool,
+    default: &Duration,
+    diags: &mut Vec<Diag>,
+) {
+    let (heartbeat, timeout) = if own_is_heartbeat {
+        (own, default)
+    } else {
+        (default, own)
+    };
+    if heartbeat.seconds >= timeout.seconds && heartbeat.seconds > 0 {
+        let (own_kw, default_kw) = if own_is_heartbeat {
+            ("heartbeat", "timeout")
+        } else {
+            ("timeout", "heartbeat")
+        };
+        diags.push(Diag::HeartbeatNotBelowTimeout {
+            span: own.span,
+            label: format!("`{stage}`'s {own_kw}"),
+            other: default.span,
+            other_label: format!("the default {default_kw}"),
+            heartbeat: heartbeat.seconds,
             timeout: timeout.seconds,
         });
     }

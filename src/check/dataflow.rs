@@ -70,6 +70,16 @@ fn fix_for(
     name: &str,
 ) -> String {
     let reader_name = &reader.name.name;
+    if graph.is_handler(stage) {
+        return format!(
+            "`{name}` is a handler: the execution ends after it, so no stage ever sees its result"
+        );
+    }
+    if graph.is_handler(reader_index) && graph.catchers_of(reader_index).contains(&stage) {
+        return format!(
+            "`{name}` routes its errors to `{reader_name}`, so when `{reader_name}` runs, `{name}` failed and stored no result; read the error from `$.error`"
+        );
+    }
     if stage == reader_index {
         return "a stage's own result does not exist while it runs; shape the raw task result with `result { }` instead".to_string();
     }

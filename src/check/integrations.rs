@@ -29,6 +29,8 @@ pub enum ArgType {
     String,
     Bool,
     StringList,
+    /// An object whose values are strings (environment variables, job arguments).
+    StringMap,
     Object,
     Any,
     OneOf(&'static [&'static str]),
@@ -40,6 +42,7 @@ impl ArgType {
             ArgType::String | ArgType::OneOf(_) => "a string",
             ArgType::Bool => "a boolean",
             ArgType::StringList => "a list of strings",
+            ArgType::StringMap => "an object of strings",
             ArgType::Object => "an object",
             ArgType::Any => "a value",
         }
@@ -50,7 +53,7 @@ const fn arg(name: &'static str, ty: ArgType, required: bool) -> Arg {
     Arg { name, ty, required }
 }
 
-use ArgType::{Any, Bool, OneOf, StringList};
+use ArgType::{Any, Bool, OneOf, StringList, StringMap};
 
 pub static INTEGRATIONS: &[Integration] = &[
     Integration {
@@ -75,7 +78,7 @@ pub static INTEGRATIONS: &[Integration] = &[
             arg("assign_public_ip", Bool, false),
             arg("container", ArgType::String, false),
             arg("command", StringList, false),
-            arg("environment", ArgType::Object, false),
+            arg("environment", ArgType::StringMap, false),
         ],
         open_args: false,
         resource: "arn:aws:states:::ecs:runTask.sync",
@@ -102,14 +105,14 @@ pub static INTEGRATIONS: &[Integration] = &[
     Integration {
         name: "glue.job",
         target: Some(("job name", "run glue.job \"nightly-etl\"")),
-        args: &[arg("arguments", ArgType::Object, false)],
+        args: &[arg("arguments", ArgType::StringMap, false)],
         open_args: false,
         resource: "arn:aws:states:::glue:startJobRun.sync",
     },
     Integration {
         name: "codebuild",
         target: Some(("project name", "run codebuild \"aurora-snapshot-export\"")),
-        args: &[arg("environment", ArgType::Object, false)],
+        args: &[arg("environment", ArgType::StringMap, false)],
         open_args: false,
         resource: "arn:aws:states:::codebuild:startBuild.sync",
     },
@@ -211,13 +214,33 @@ fn check_target(run: &Run, integration: &Integration, diags: &mut Vec<Diag>) {
                 .collect::<Vec<_>>()
                 .join(", "),
         }),
-        (Some(target), Some(_)) if integration.name == "sdk" && !is_sdk_action(&target.node) => {
-            diags.push(Diag::InvalidSdkTarget {
-                span: target.span,
-                target: target.node.clone(),
-            });
+        (Some(target), Some((what, _))) => {
+            if let Some(help) = target_problem(integration.name, &target.node) {
+                diags.push(Diag::InvalidTarget {
+                    span: target.span,
+                    target: target.node.clone(),
+                    what,
+                    help,
+                });
+            }
         }
         _ => {}
+    }
+}
+
+/// Why a target is unusable, if it is: as help text.
+fn target_problem(integration: &str, target: &str) -> Option<&'static str> {
+    if target.trim().is_empty() {
+        return Some("the target names what to run; it cannot be empty");
+    }
+    match integration {
+        "sdk" if !is_sdk_action(target) => Some(
+            "write the service and the API action as `\"service:action\"`, e.g. `run sdk \"s3:listObjectsV2\"`",
+        ),
+        "resource" if !target.starts_with("arn:") => Some(
+            "`run resource` takes a full ARN such as `\"arn:aws:states:::sqs:sendMessage\"`; for Lambda, use `run lambda \"NAME\"`",
+        ),
+        _ => None,
     }
 }
 
@@ -265,17 +288,15 @@ fn check_arg_type(name: &str, spec: &Arg, value: &Value, diags: &mut Vec<Diag>) 
         (Bool, ValueKind::Bool(_)) => true,
         (ArgType::Object, ValueKind::Object(_)) => true,
         (StringList, ValueKind::Array(items)) => {
-            for item in items {
-                if !matches!(item.kind, ValueKind::String(_)) && !item.kind.is_dynamic() {
-                    let what = format!("each element of `{name}`");
-                    diags.push(wrong_type(
-                        what,
-                        "a string",
-                        item,
-                        "write every element as a string",
-                    ));
-                }
-            }
+            let what = || format!("each element of `{name}`");
+            strings_only(items.iter(), what, "write every element as a string", diags);
+            true
+        }
+        (StringMap, ValueKind::Object(object)) => {
+            let what = || format!("each value of `{name}`");
+            let help =
+                "Step Functions passes these as strings: quote numbers and booleans (`\"1\"`)";
+            strings_only(object.entries.iter().map(|e| &e.value), what, help, diags);
             true
         }
         _ => false,
@@ -286,6 +307,7 @@ fn check_arg_type(name: &str, spec: &Arg, value: &Value, diags: &mut Vec<Diag>) 
             OneOf(values) => format!("one of: {}", values.join(", ")),
             Bool => format!("write `{name}: true` or `{name}: false`"),
             ArgType::Object => format!("write `{name}: {{ KEY: value }}`"),
+            StringMap => format!("write `{name}: {{ KEY: \"value\" }}`"),
             _ => "a path or intrinsic call is also accepted; it is evaluated at run time".into(),
         };
         diags.push(wrong_type(
@@ -296,6 +318,17 @@ fn check_arg_type(name: &str, spec: &Arg, value: &Value, diags: &mut Vec<Diag>) 
         ));
         return;
     }
+    if let (ArgType::String, ValueKind::String(s)) = (spec.ty, &value.kind)
+        && spec.required
+        && s.trim().is_empty()
+    {
+        diags.push(Diag::InvalidArgValue {
+            span: value.span,
+            value: format!("\"{s}\""),
+            arg: spec.name,
+            help: format!("`{}` is required and cannot be empty", spec.name),
+        });
+    }
     if let (OneOf(values), ValueKind::String(s)) = (spec.ty, &value.kind)
         && !values.contains(&s.as_str())
     {
@@ -305,6 +338,20 @@ fn check_arg_type(name: &str, spec: &Arg, value: &Value, diags: &mut Vec<Diag>) 
             arg: spec.name,
             help: format!("`{}` is one of: {}", spec.name, values.join(", ")),
         });
+    }
+}
+
+/// Reports every value that is neither a string nor known only at run time.
+fn strings_only<'a>(
+    values: impl Iterator<Item = &'a Value>,
+    what: impl Fn() -> String,
+    help: &str,
+    diags: &mut Vec<Diag>,
+) {
+    for value in values {
+        if !matches!(value.kind, ValueKind::String(_)) && !value.kind.is_dynamic() {
+            diags.push(wrong_type(what(), "a string", value, help));
+        }
     }
 }
 

@@ -45,6 +45,7 @@ impl Checked {
 
 /// Parses and checks a whole source text.
 pub fn check_text(text: &str) -> Checked {
+    suggest::reset_budget();
     let parsed = syntax::parse(text);
     let mut diags = parsed.diags;
     let Some(file) = parsed.file else {
@@ -54,7 +55,8 @@ pub fn check_text(text: &str) -> Checked {
             diags,
         };
     };
-    let graph = check_file(&file, text.len(), &mut diags);
+    let first_char_len = text.chars().next().map_or(0, char::len_utf8);
+    let graph = check_file(&file, first_char_len, &mut diags);
     diagnostics::sort(&mut diags);
     Checked {
         file: Some(file),
@@ -63,10 +65,10 @@ pub fn check_text(text: &str) -> Checked {
     }
 }
 
-fn check_file(file: &ast::File, len: usize, diags: &mut Vec<Diag>) -> Option<FlowGraph> {
+fn check_file(file: &ast::File, first_char_len: usize, diags: &mut Vec<Diag>) -> Option<FlowGraph> {
     let Some(flow) = file.flows.first() else {
         diags.push(Diag::NoFlow {
-            span: Span::new(0, len.min(1)),
+            span: Span::new(0, first_char_len),
         });
         return None;
     };
@@ -75,6 +77,12 @@ fn check_file(file: &ast::File, len: usize, diags: &mut Vec<Diag>) -> Option<Flo
             span: extra.name.span,
             name: extra.name.name.clone(),
             first: flow.name.span,
+        });
+    }
+    if flow.stages().all(|s| s.is_handler()) {
+        diags.push(Diag::EmptyFlow {
+            span: flow.name.span,
+            name: flow.name.name.clone(),
         });
     }
     settings::check(flow, diags);
@@ -97,6 +105,7 @@ fn check_file(file: &ast::File, len: usize, diags: &mut Vec<Diag>) -> Option<Flo
 #[cfg(test)]
 mod unit_tests {
     use super::check_text;
+    use miette::Diagnostic;
 
     /// The codes a source produces, in order.
     fn codes(source: &str) -> Vec<String> {
@@ -298,5 +307,82 @@ mod unit_tests {
             &format!(r#"{flow} test "t" {{ expect failed expect ran a }}"#),
             &[],
         );
+    }
+
+    #[test]
+    fn review_findings() {
+        // Whole-state reads in a stage race with concurrent stages; `output` may.
+        check(
+            r#"flow f { task a { run lambda "x" { payload: $ } } }"#,
+            &["W083"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" { payload: $.steps.* } } }"#,
+            &["W083"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" } output $.steps }"#,
+            &[],
+        );
+        // Empty flows, reserved keys, bounds, reserved error names.
+        check("flow f { }", &["E011"]);
+        check(
+            r#"flow f { task a { run lambda "x" { payload: { "k.$": "$.input.x" } } } }"#,
+            &["E059"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry E max_delay 400d } }"#,
+            &["E044"],
+        );
+        check(
+            r#"flow f { task a foreach $.input.xs concurrency 0 { run lambda "x" } }"#,
+            &["E045"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" catch states.all -> h } handler h { run lambda "y" } }"#,
+            &["E046"],
+        );
+        check(
+            r#"flow f { task a { run lambda "x" retry States.Timeout, MyError } }"#,
+            &[],
+        );
+        // Targets and nested arg types.
+        check(r#"flow f { task a { run lambda "" } }"#, &["E057"]);
+        check(
+            r#"flow f { task a { run resource "not-an-arn" } }"#,
+            &["E057"],
+        );
+        check(
+            r#"flow f { task a { run athena { query: "" } } }"#,
+            &["E058"],
+        );
+        check(
+            r#"flow f { task a { run ecs { task_definition: "t", environment: { A: 1 } } } }"#,
+            &["E055"],
+        );
+        check(
+            r#"flow f { task a { run glue.job "j" { arguments: { "--day": $.input.day } } } }"#,
+            &[],
+        );
+        // `$$.Map` exists only in a foreach stage's task.
+        check(
+            r#"flow f { task a { run lambda "x" { payload: $$.Map.Item.Value } } }"#,
+            &["E076"],
+        );
+    }
+
+    #[test]
+    fn reading_a_handler_or_the_failed_catcher_is_explained() {
+        let checked = check_text(
+            r#"flow f {
+                task a { run lambda "x" catch States.ALL -> h }
+                handler h { run sns { topic: "t", message: $.steps.a } }
+            }"#,
+        );
+        let help = checked.diags[0]
+            .help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(help.contains("failed and stored no result"), "{help}");
     }
 }

@@ -44,7 +44,10 @@ fn check_schedule(schedule: &Schedule, diags: &mut Vec<Diag>) {
             if let Err(problem) = check_cron(&expr.node) {
                 // Offsets are within the string's contents, one past the quote.
                 let range = problem.range.start + 1..problem.range.end + 1;
-                let span = if problem.range.is_empty() {
+                // With escapes in the literal, offsets in the text no longer
+                // match offsets in the value: point at the whole string.
+                let escaped = source_has_escape(expr);
+                let span = if problem.range.is_empty() || escaped {
                     expr.span
                 } else {
                     expr.span.inner(range)
@@ -92,8 +95,12 @@ fn check_limits_with_defaults(flow: &Flow, diags: &mut Vec<Diag>) {
             default_timeout,
             default_heartbeat,
         ) {
-            (Some(t), None, _, Some(h)) => clauses::check_heartbeat(h, t, diags),
-            (None, Some(h), Some(t), _) => clauses::check_heartbeat(h, t, diags),
+            (Some(t), None, _, Some(h)) => {
+                clauses::check_heartbeat_with_default(&stage.name.name, t, false, h, diags)
+            }
+            (None, Some(h), Some(t), _) => {
+                clauses::check_heartbeat_with_default(&stage.name.name, h, true, t, diags)
+            }
             _ => {}
         }
     }
@@ -105,4 +112,10 @@ fn find_duration<'a>(clauses: &'a [Clause], keyword: &str) -> Option<&'a Duratio
         Clause::Heartbeat(d) if keyword == "heartbeat" => Some(d),
         _ => None,
     })
+}
+
+/// Whether a string literal was written with escapes: its value is shorter
+/// than its span without the quotes.
+fn source_has_escape(expr: &crate::syntax::ast::Spanned<String>) -> bool {
+    expr.node.len() + 2 != expr.span.len()
 }

@@ -1,7 +1,27 @@
 //! "Did you mean …?" for misspelt names.
 
+use std::cell::Cell;
+
+/// How many suggestions one check may still compute. Each compares a name
+/// with every candidate; a file with thousands of unknown names in a flow of
+/// thousands of stages would otherwise take quadratic time for hints nobody
+/// reads past the first screen.
+const BUDGET: usize = 200;
+
+thread_local! {
+    static REMAINING: Cell<usize> = const { Cell::new(BUDGET) };
+}
+
+/// Restores the budget; called at the start of every check.
+pub fn reset_budget() {
+    REMAINING.with(|r| r.set(BUDGET));
+}
+
 /// The closest candidate to `name`, if one is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if REMAINING.with(|r| r.replace(r.get().saturating_sub(1))) == 0 {
+        return None;
+    }
     candidates
         .into_iter()
         .filter(|c| *c != name)

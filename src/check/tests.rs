@@ -57,8 +57,11 @@ fn check_test(test: &Test, graph: &FlowGraph, diags: &mut Vec<Diag>) {
                     });
                 }
                 for response in &mock.responses {
-                    if let MockResponse::Return(value) = response {
-                        literal(value, diags);
+                    match response {
+                        MockResponse::Return(value) => literal(value, diags),
+                        MockResponse::Throw { error, .. } => {
+                            super::clauses::check_error_name(error, diags)
+                        }
                     }
                 }
             }

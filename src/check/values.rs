@@ -150,6 +150,13 @@ impl ValueChecker<'_> {
                     first: first.key.span,
                 });
             }
+            if let Some(base) = entry.key.node.strip_suffix(".$") {
+                self.diags.push(Diag::ReservedKey {
+                    span: entry.key.span,
+                    key: entry.key.node.clone(),
+                    base: base.to_string(),
+                });
+            }
             self.value(&entry.value, scope);
         }
     }
@@ -241,21 +248,29 @@ impl ValueChecker<'_> {
             }
         };
         if parsed.context {
-            self.context_path(path, &parsed);
+            self.context_path(path, &parsed, scope);
         } else if !scope.raw_result {
             self.state_path(path, &parsed, scope);
         }
         Some(parsed)
     }
 
-    fn context_path(&mut self, path: &Path, parsed: &JsonPath) {
+    fn context_path(&mut self, path: &Path, parsed: &JsonPath, scope: Scope) {
         const FIELDS: [&str; 5] = ["Execution", "State", "StateMachine", "Task", "Map"];
-        if let Some(Step::Field(first)) = parsed.steps.first()
-            && !FIELDS.contains(&first.as_str())
-        {
+        let Some(Step::Field(first)) = parsed.steps.first() else {
+            return;
+        };
+        if !FIELDS.contains(&first.as_str()) {
             self.diags.push(Diag::UnknownContextField {
                 span: path.span,
                 field: first.clone(),
+            });
+        } else if first == "Map" && !scope.item && !scope.raw_result {
+            self.diags.push(Diag::PathNotAvailable {
+                span: path.span,
+                path: path.text.clone(),
+                where_: "in the task of a `foreach` stage",
+                help: "`$$.Map` describes the current element of a `foreach`; outside one it does not exist",
             });
         }
     }
@@ -263,7 +278,9 @@ impl ValueChecker<'_> {
     fn state_path(&mut self, path: &Path, parsed: &JsonPath, scope: Scope) {
         let prefix = parsed.field_prefix();
         let Some(&root) = prefix.first() else {
-            return; // `$` itself, or a path starting with `..`/`[*]`
+            // `$` itself, or a path starting with `..`, `*` or `[…]`.
+            self.whole_state_read(path, scope);
+            return;
         };
         match root {
             "input" => {}
@@ -295,9 +312,22 @@ impl ValueChecker<'_> {
         }
     }
 
+    /// Reading every result at once: fine for the `output`, which runs when
+    /// all stages are done, but a race inside a stage.
+    fn whole_state_read(&mut self, path: &Path, scope: Scope) {
+        if let Some(Reader::Stage(reader)) = scope.reader {
+            self.diags.push(Diag::WholeStateRead {
+                span: path.span,
+                reader: self.graph.node(reader).name.clone(),
+                path: path.text.clone(),
+            });
+        }
+    }
+
     fn step_read(&mut self, path: &Path, stage: Option<&str>, scope: Scope) {
         let Some(name) = stage else {
-            return; // `$.steps` as a whole
+            self.whole_state_read(path, scope);
+            return;
         };
         match self.graph.index_of(name) {
             Some(index) => {

@@ -73,9 +73,20 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Outpu
     exit_code(&summary, deny_warnings)
 }
 
+/// Past this many, a file's reports are summarised: nobody reads the
+/// thousandth, and rendering each one rescans the file.
+const HUMAN_LIMIT: usize = 200;
+
 fn print_human(diags: &[Diag], source: &Source, output: Output) {
-    for diag in diags {
+    for diag in diags.iter().take(HUMAN_LIMIT) {
         eprint!("{}", render::human(diag, source, output.color));
+    }
+    if diags.len() > HUMAN_LIMIT {
+        eprintln!(
+            "… and {} more problems in {} (`--format json` lists them all)",
+            diags.len() - HUMAN_LIMIT,
+            source.name()
+        );
     }
 }
 

@@ -13,10 +13,16 @@ pub enum Loaded {
     Failed(String),
 }
 
-/// Expands directories into the `.flow` files under them (sorted, hidden
-/// entries skipped) and loads everything.
+/// Expands directories into the `.flow` files under them (sorted; hidden
+/// entries, `target/` and symlinked directories skipped, so a link loop
+/// cannot trap the walk) and loads everything once: a file named twice, or
+/// reached twice, is checked once, and `-` reads standard input once.
 pub fn load_all(paths: &[PathBuf]) -> Vec<Loaded> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut first = |path: &Path| {
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    };
     for path in paths {
         if path.is_dir() {
             let mut files = Vec::new();
@@ -27,8 +33,8 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<Loaded> {
                     path.display()
                 )));
             }
-            out.extend(files.iter().map(|f| load(f)));
-        } else {
+            out.extend(files.iter().filter(|f| first(f)).map(|f| load(f)));
+        } else if first(path) {
             out.push(load(path));
         }
     }
@@ -39,9 +45,11 @@ fn collect_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
+    let mut entries: Vec<(PathBuf, std::fs::FileType)> = entries
+        .filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?))))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in entries {
         let hidden = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -49,9 +57,9 @@ fn collect_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
         if hidden || path.file_name().is_some_and(|n| n == "target") {
             continue;
         }
-        if path.is_dir() {
+        if kind.is_dir() {
             collect_flow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "flow") {
+        } else if path.extension().is_some_and(|e| e == "flow") && path.is_file() {
             out.push(path);
         }
     }
@@ -75,14 +83,32 @@ pub fn load(path: &Path) -> Loaded {
         Ok(text) => Loaded::Text(Source::new(name, text), None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            // The lossy text equals the original up to `at`, so the span holds;
-            // it covers the replacement character (3 bytes) standing for the bad byte.
-            let end = (at + '\u{FFFD}'.len_utf8()).min(text.len());
+            let text = replace_invalid_bytes(e.as_bytes());
             let diag = Diag::InvalidUtf8 {
-                span: Span::new(at, end),
+                span: Span::new(at, at + 1),
             };
             Loaded::Text(Source::new(name, text), Some(diag))
+        }
+    }
+}
+
+/// The text with each invalid byte replaced by `?`: one byte for one byte,
+/// so every offset in a report is an offset in the file.
+fn replace_invalid_bytes(mut bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => {
+                text.push_str(valid);
+                return text;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(rest.len());
+                text.extend(std::iter::repeat_n('?', bad));
+                bytes = &rest[bad..];
+            }
         }
     }
 }

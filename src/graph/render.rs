@@ -135,7 +135,9 @@ pub fn mermaid(flow: &Flow, graph: &FlowGraph, source: &str) -> String {
 
 /// Mermaid labels are quoted; quotes and markup characters become entities.
 fn mermaid_text(text: &str) -> String {
-    text.replace('&', "#amp;")
+    // `#` first: it starts Mermaid's entity codes, including the ones below.
+    text.replace('#', "#35;")
+        .replace('&', "#amp;")
         .replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")

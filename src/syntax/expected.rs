@@ -19,7 +19,9 @@ pub fn diagnostic(text: &str, error: &Error<Rule>) -> Diag {
     let (found, span) = found_at(text, at);
     let mut words = describe_all(&expected);
     if words.is_empty() {
-        words.push("something else".to_string());
+        // pest names no rule when the file's first item fails outright.
+        words.push("`flow NAME { … }`".to_string());
+        words.push("a `test \"name\" { … }` block".to_string());
     }
     Diag::Syntax {
         message: format!("expected {}", join_or(&words)),
@@ -223,28 +225,71 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// A help line for every syntax error: the most specific hint that applies.
 fn help_for(rules: &[Rule], text: &str, at: usize) -> Option<String> {
     let rest = text.get(at..).unwrap_or("");
-    if rules.contains(&Rule::duration) && rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return Some(
-            "durations are whole numbers with a unit: `s`, `m`, `h` or `d` (e.g. `90s`)".into(),
-        );
-    }
-    if rules.contains(&Rule::jitter_mode) {
-        return Some("jitter is `full` (randomised waits) or `none`".into());
-    }
-    if rules.contains(&Rule::clause_body) {
-        return Some("a stage is `KIND NAME [after …] [when …] [foreach …] { … }`".into());
-    }
-    if rules.contains(&Rule::flow) && rules.contains(&Rule::test) {
-        return Some(
-            "a .flow file holds one `flow NAME { … }` block, then optional `test` blocks".into(),
-        );
-    }
-    if rest.starts_with('\'') {
-        return Some("strings use double quotes: `\"…\"`".into());
-    }
-    None
+    let has = |r: Rule| rules.contains(&r);
+    let next_word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let before = text.get(..at).unwrap_or("").trim_end();
+    let prev_word = &before[before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1)..];
+    let retry_words = ["max", "interval", "backoff", "max_delay", "jitter"];
+    let hint = if has(Rule::duration) {
+        "durations are whole, positive numbers with a unit: `s`, `m`, `h` or `d` (e.g. `90s`)"
+    } else if has(Rule::jitter_mode) {
+        "jitter is `full` (randomised waits) or `none`"
+    } else if has(Rule::kw_arrow) {
+        "a catch routes errors to a handler: `catch States.ALL -> alert`"
+    } else if has(Rule::kw_colon) {
+        "object entries are `key: value`"
+    } else if rest.starts_with('\'') {
+        "strings use double quotes: `\"…\"`"
+    } else if ((has(Rule::error_name) || has(Rule::error_list))
+        && retry_words.contains(&next_word.as_str()))
+        || (has(Rule::kw_max) && retry_words.contains(&prev_word))
+    {
+        "a retry names the errors it retries first: `retry States.TaskFailed max 3`"
+    } else if has(Rule::error_name) || has(Rule::error_list) {
+        "error names are dotted names such as `States.TaskFailed` or `Lambda.ServiceException`"
+    } else if has(Rule::integration) {
+        "a stage runs one task: `run lambda \"NAME\"`, `run ecs { … }`, `run athena { … }`, `run glue.crawler \"NAME\"`, `run glue.job \"NAME\"`, `run codebuild \"NAME\"`, `run sns { … }`, `run sdk \"service:action\"` or `run resource \"ARN\"`"
+    } else if has(Rule::clause_body) {
+        "a stage is `KIND NAME [after …] [when …] [foreach …] { … }`"
+    } else if [
+        Rule::condition,
+        Rule::disjunction,
+        Rule::conjunction,
+        Rule::negation,
+        Rule::comparison,
+        Rule::compare_op,
+        Rule::kw_not,
+    ]
+    .iter()
+    .any(|r| has(*r))
+    {
+        "a condition tests a path: `$.input.x == 1`, `$.input.f like \"*.csv\"`, `$.input.x exists` or `$.input.x is string`, joined with `and`, `or`, `not`"
+    } else if has(Rule::value) || has(Rule::operand) {
+        "a value is a string, a number, `true`, `false`, `null`, a list `[…]`, an object `{…}`, a path such as `$.input.x`, or an intrinsic call such as `States.Format(…)`"
+    } else if has(Rule::ident) {
+        "names start with a letter or `_`, followed by letters, digits, `_` or `-`"
+    } else if has(Rule::string) {
+        "strings are written in double quotes: `\"…\"`"
+    } else if has(Rule::integer) || has(Rule::number) {
+        "write a number such as `3`"
+    } else if has(Rule::run) || has(Rule::kw_run) {
+        "a stage body holds clauses: `run …`, `retry …`, `catch … -> handler`, `timeout 30m`, `heartbeat 1m`, `result { … }`, `comment \"…\"`"
+    } else if has(Rule::stage_kind) || has(Rule::kw_handler) {
+        "a flow holds stages (`collect NAME { … }` and the like), handlers and settings; see docs/language.md"
+    } else if has(Rule::test_input) || has(Rule::kw_expect) {
+        "a test holds `input VALUE`, `mock STAGE { return …  throw … }` and `expect …` lines"
+    } else {
+        "a .flow file holds one `flow NAME { … }` block, then optional `test \"name\" { … }` blocks; see docs/language.md"
+    };
+    Some(hint.to_string())
 }
 
 fn join_or(words: &[String]) -> String {

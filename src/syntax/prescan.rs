@@ -36,7 +36,18 @@ pub fn prescan(text: &str) -> Option<Diag> {
                     });
                 }
             },
+            // A path is one token to the grammar: quotes, comment markers and
+            // brackets inside it mean nothing here, but its nesting counts.
+            b'$' => {
+                not_run = 0;
+                let (end, nested) = path_end(bytes, i);
+                if depth + nested > MAX_NESTING {
+                    return Some(too_deep(i, end));
+                }
+                i = end;
+            }
             b'{' | b'[' | b'(' => {
+                not_run = 0;
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Some(too_deep(i, i + 1));
@@ -44,6 +55,7 @@ pub fn prescan(text: &str) -> Option<Diag> {
                 i += 1;
             }
             b'}' | b']' | b')' => {
+                not_run = 0;
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
@@ -63,11 +75,98 @@ pub fn prescan(text: &str) -> Option<Diag> {
                     not_run = 0;
                 }
             }
-            c if c.is_ascii_whitespace() => i += 1,
+            // The grammar's whitespace: space, \t..\r, and a byte-order mark.
+            b' ' | b'\t'..=b'\r' => i += 1,
+            0xEF if bytes[i..].starts_with("\u{FEFF}".as_bytes()) => i += 3,
             _ => {
                 not_run = 0;
                 i += 1;
             }
+        }
+    }
+    None
+}
+
+/// Where the path starting at `start` (a `$`) ends, as the grammar reads it,
+/// and how deeply its brackets nest.
+fn path_end(bytes: &[u8], start: usize) -> (usize, usize) {
+    let mut i = start + 1;
+    if bytes.get(i) == Some(&b'$') {
+        i += 1;
+    }
+    let mut deepest = 0;
+    loop {
+        match bytes.get(i) {
+            Some(b'.') => {
+                i += 1;
+                if bytes.get(i) == Some(&b'.') {
+                    i += 1;
+                }
+                while i < bytes.len() && is_path_name_byte(bytes, i) {
+                    i += 1;
+                }
+            }
+            Some(b'[') => match bracket_end(bytes, i) {
+                Some((end, nested)) => {
+                    deepest = deepest.max(nested);
+                    i = end;
+                }
+                None => return (i, deepest),
+            },
+            _ => return (i, deepest),
+        }
+    }
+}
+
+fn is_path_name_byte(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'-' => bytes.get(i + 1) != Some(&b'>'),
+        c => c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'@' | b'*'),
+    }
+}
+
+/// The end of the bracket opening at `open` and its nesting, or `None` when
+/// it does not close on its line (then the grammar ends the path before it).
+/// Iterative, with an explicit depth, so it cannot recurse on hostile input.
+fn bracket_end(bytes: &[u8], open: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((i + 1, deepest));
+                }
+            }
+            b'\n' => return None,
+            quote @ (b'\'' | b'"') => {
+                if let Some(end) = quoted_end(bytes, i, quote) {
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Past the closing `quote` of a quoted name inside a path's brackets.
+fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
         }
     }
     None
@@ -142,6 +241,29 @@ mod tests {
         assert_eq!(
             code(&format!("{}{}", "[".repeat(100), "]".repeat(100))),
             None
+        );
+        // Other whitespace the grammar skips does not end a chain of `not`.
+        assert_eq!(code(&"not\u{b}".repeat(200)), Some("nagare::E005".into()));
+        assert_eq!(
+            code(&"not\u{feff}".repeat(200)),
+            Some("nagare::E005".into())
+        );
+    }
+
+    #[test]
+    fn paths_are_one_token() {
+        assert_eq!(
+            code("x: $.input['logs/*'] y: $.input['\"'] z: $.a['//']"),
+            None
+        );
+        assert_eq!(
+            code(&format!("[$.a[']]'], {}", "[".repeat(150))),
+            Some("nagare::E005".into())
+        );
+        assert_eq!(code(&format!("$.a{}", "[0]".repeat(300))), None);
+        assert_eq!(
+            code(&format!("$.a{}1{}", "[".repeat(150), "]".repeat(150))),
+            Some("nagare::E005".into())
         );
     }
 }

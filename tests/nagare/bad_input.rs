@@ -126,3 +126,46 @@ fn fifty_megabyte_string_is_reported_not_crashed_on() {
     );
     check_bytes(text).code(1).stderr_has("nagare::E002");
 }
+
+#[test]
+fn unclosed_brackets_in_a_path_fail_fast() {
+    let brackets = "[".repeat(60);
+    check_bytes(format!("flow f {{ output $.a{brackets} }}"))
+        .code(1)
+        .stderr_has("nagare::E001");
+    check_bytes(format!(
+        "flow f {{ task a when $.input{brackets} exists {{ run lambda \"f\" }} }}"
+    ))
+    .code(1)
+    .stderr_has("nagare::E001");
+}
+
+#[test]
+fn the_nesting_bound_cannot_be_bypassed() {
+    // Whitespace the grammar skips (vertical tab, byte-order mark) between `not`s.
+    for sep in ["\u{b}", "\u{feff}"] {
+        let nots = format!("not{sep}").repeat(100_000);
+        check_bytes(format!(
+            "flow x {{ task a when {nots} $.input.a exists {{ run lambda \"f\" }} }}"
+        ))
+        .code(1)
+        .stderr_has("nagare::E005");
+    }
+    // Comment markers and brackets inside a path's quoted names.
+    let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    check_bytes(format!("flow x {{ output [$.input['//'], {deep}] }}"))
+        .code(1)
+        .stderr_has("nagare::E005");
+    let tricky = "[$.a[']]'], ".repeat(50_000);
+    check_bytes(format!("flow x {{ output {tricky} }}"))
+        .code(1)
+        .stderr_has("nagare::E005");
+}
+
+#[test]
+fn quoted_path_names_may_hold_quotes_and_comment_markers() {
+    check_bytes(
+        "flow f { task a { run lambda \"fn\" { payload: { p: $.input['logs/*'], q: $.input['\"'], r: $.input['//x'] } } } }",
+    )
+    .success();
+}

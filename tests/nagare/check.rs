@@ -161,3 +161,25 @@ fn colour_follows_tty_no_color_and_the_flag() {
     assert!(run(&["--color", "always"], None).contains(ansi));
     assert!(!run(&["--color", "never"], Some(("NO_COLOR", "1"))).contains(ansi));
 }
+
+#[test]
+fn symlink_loops_and_repeats_are_harmless() {
+    let test = Test::new().file("tree/a/x.flow", VALID);
+    let root = test.path().to_path_buf();
+    std::os::unix::fs::symlink("..", root.join("tree/a/up")).expect("symlink");
+    std::os::unix::fs::symlink(".", root.join("tree/a/me")).expect("symlink");
+    test.args(["check", "tree", "tree/a/x.flow", "tree/a/../a/x.flow"])
+        .run()
+        .success()
+        .stderr_has("checked 1 file: no problems");
+}
+
+#[test]
+fn stdin_is_read_once() {
+    Test::new()
+        .args(["check", "-", "-"])
+        .stdin(VALID)
+        .run()
+        .success()
+        .stderr_has("checked 1 file");
+}

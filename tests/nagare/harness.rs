@@ -48,6 +48,11 @@ impl Test {
         self
     }
 
+    /// The scratch directory the binary runs in.
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(bytes.into());
         self
