@@ -5,7 +5,8 @@
 //!
 //! Codes: `E0xx` are errors, `W0xx` warnings. E00x syntax, E02x names and the
 //! graph, E03x/E04x clauses, E05x integrations, E06x flow settings, E07x paths
-//! and values, E08x data flow, W09x lints, E1xx tests.
+//! and values, E08x data flow, W09x lints, E10x tests, E11x intrinsic
+//! arguments.
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -628,6 +629,16 @@ pub enum Diag {
         #[label("not allowed as an argument")]
         span: Span,
         found: &'static str,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(nagare::E110), help("{help}"))]
+    IntrinsicArgValue {
+        #[label("{label}")]
+        span: Span,
+        message: String,
+        label: String,
+        help: String,
     },
 
     #[error("unknown context object field `{field}`")]

@@ -88,9 +88,30 @@ impl Source {
         let line_start = starts[line - 1];
         (line, self.text[line_start..offset].chars().count() + 1)
     }
+}
 
-    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(&self.name, self.text.clone())
+/// miette reads snippets through this. It delegates to the text, then
+/// reports columns in characters, as the JSON and GitHub formats do (miette
+/// alone would count bytes, so `1:112` for the 89th character of a line).
+impl miette::SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let (_, column) = self.line_col(inner.span().offset());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column - 1,
+            inner.line_count(),
+        )))
     }
 }
 

@@ -175,6 +175,7 @@ impl ValueChecker<'_> {
                 });
             }
             Some(&(_, min, max, signature)) => {
+                intrinsics::check_arg_values(call, self.diags);
                 let found = call.args.len();
                 if found < min || max.is_some_and(|max| found > max) {
                     self.diags.push(Diag::IntrinsicArity {

@@ -28,7 +28,7 @@ pub fn human(diag: &Diag, source: &Source, color: bool) -> String {
         // between `$$`); terminals wrap long lines themselves.
         .with_wrap_lines(false)
         .with_links(false);
-    let report = Report::new(diag.clone()).with_source_code(source.named_source());
+    let report = Report::new(diag.clone()).with_source_code(source.clone());
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         // Rendering only fails on a formatter error; fall back to the message.

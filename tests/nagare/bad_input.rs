@@ -174,16 +174,27 @@ fn quoted_path_names_may_hold_quotes_and_comment_markers() {
 fn thousands_of_problems_are_reported_quickly_and_summarised() {
     let mut text = String::from("flow many {\n");
     for i in 0..16_000 {
-        text.push_str(&format!("  task s{i} after nowhere{i} {{ run lambda \"f\" timeout 0s }}\n"));
+        text.push_str(&format!(
+            "  task s{i} after nowhere{i} {{ run lambda \"f\" timeout 0s }}\n"
+        ));
     }
     text.push_str("}\n");
-    let out = check_bytes(&text).code(1).stderr_has("more problems in input.flow");
-    assert!(out.stderr.contains("32000 errors"), "{}", out.stderr.lines().last().unwrap_or(""));
+    let out = check_bytes(&text)
+        .code(1)
+        .stderr_has("more problems in input.flow");
+    assert!(
+        out.stderr.contains("32000 errors"),
+        "{}",
+        out.stderr.lines().last().unwrap_or("")
+    );
     let json = Test::new()
         .file("input.flow", &text)
         .args(["check", "--format", "json", "input.flow"])
         .run()
         .code(1);
     let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
-    assert_eq!(parsed["files"][0]["diagnostics"].as_array().map(Vec::len), Some(32_000));
+    assert_eq!(
+        parsed["files"][0]["diagnostics"].as_array().map(Vec::len),
+        Some(32_000)
+    );
 }
