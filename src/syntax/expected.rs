@@ -234,9 +234,13 @@ fn help_for(rules: &[Rule], text: &str, at: usize) -> Option<String> {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
     let before = text.get(..at).unwrap_or("").trim_end();
-    let prev_word = &before[before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1)..];
+    let prev_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let prev_word = &before[prev_start..];
     let retry_words = ["max", "interval", "backoff", "max_delay", "jitter"];
     let hint = if has(Rule::duration) {
         "durations are whole, positive numbers with a unit: `s`, `m`, `h` or `d` (e.g. `90s`)"
@@ -297,5 +301,22 @@ fn join_or(words: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::parse;
+
+    /// Every prefix of a file full of multi-byte characters must yield a
+    /// diagnostic, never a panic from slicing inside a character.
+    #[test]
+    fn errors_next_to_multibyte_characters() {
+        let text =
+            "\u{feff}flow f { task a /* é */ { run lambda \"日本\" retry E max 3 } }\u{feff}";
+        for (i, _) in text.char_indices() {
+            let _ = parse(&text[..i]);
+        }
+        let _ = parse("flow f { task a { retry\u{feff}max 3 } }");
     }
 }
