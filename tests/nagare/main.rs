@@ -5,6 +5,7 @@ mod bad_input;
 mod check;
 mod codes;
 mod corpus;
+mod docs;
 mod examples;
 mod graph;
 mod harness;
