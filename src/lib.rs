@@ -5,6 +5,8 @@
 // pest_derive without its `std` feature names `alloc` from the crate root.
 extern crate alloc;
 
+/// The ASL model: typed state machines, read from and written to JSON.
+pub mod asl;
 /// AST → checked flow: names, clauses, integrations, paths, data flow, lints.
 pub mod check;
 /// The command-line interface.

@@ -1,6 +1,7 @@
 //! Integration tests: all of `tests/` links into this one binary. Each module
 //! is one feature; `harness` runs the real `nagare` binary.
 
+mod asl;
 mod bad_input;
 mod check;
 mod codes;
