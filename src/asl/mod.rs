@@ -9,9 +9,11 @@
 //! them), so the same machine always serialises to the same bytes.
 
 mod choice;
+pub mod integrations;
 mod machine;
 mod serde_util;
 mod state;
+pub mod template;
 
 pub use choice::{ChoiceRule, Comparison, Operand, Operator};
 pub use machine::{
