@@ -6,6 +6,7 @@
 //! `After` edge runs from a dependency to its dependent; a `Catch` edge from
 //! a stage to the handler its errors are routed to.
 
+pub mod plan;
 pub mod render;
 
 use std::collections::HashMap;
@@ -118,9 +119,7 @@ impl FlowGraph {
                 }
             }
         }
-        let order: Vec<usize> = petgraph::algo::toposort(&graph, None)
-            .map(|o| o.into_iter().map(NodeIndex::index).collect())
-            .unwrap_or_default();
+        let order = source_ordered_toposort(&graph);
         let mut position = vec![0; stages.len()];
         for (pos, &stage) in order.iter().enumerate() {
             position[stage] = pos;
@@ -377,6 +376,38 @@ impl FlowGraph {
             cycle: names.join(" → "),
             others,
         }
+    }
+}
+
+/// Kahn's algorithm, always taking the ready stage written first: the order
+/// respects every edge and otherwise follows the source, so plans, output
+/// and messages come out in the order the user wrote. Empty on a cycle.
+fn source_ordered_toposort(graph: &DiGraph<Node, Edge>) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut waiting: Vec<usize> = graph
+        .node_indices()
+        .map(|n| graph.edges_directed(n, Incoming).count())
+        .collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..waiting.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(waiting.len());
+    while let Some(Reverse(stage)) = ready.pop() {
+        order.push(stage);
+        for edge in graph.edges_directed(NodeIndex::new(stage), Outgoing) {
+            let next = edge.target().index();
+            waiting[next] -= 1;
+            if waiting[next] == 0 {
+                ready.push(Reverse(next));
+            }
+        }
+    }
+    if order.len() == waiting.len() {
+        order
+    } else {
+        Vec::new()
     }
 }
 
