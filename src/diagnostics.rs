@@ -6,7 +6,7 @@
 //! Codes: `E0xx` are errors, `W0xx` warnings. E00x syntax, E02x names and the
 //! graph, E03x/E04x clauses, E05x integrations, E06x flow settings, E07x paths
 //! and values, E08x data flow, W09x lints, E10x tests, E11x intrinsic
-//! arguments.
+//! arguments, E12x compilation.
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -639,6 +639,19 @@ pub enum Diag {
         message: String,
         label: String,
         help: String,
+    },
+
+    #[error("this cannot be compiled to Step Functions: {reason}")]
+    #[diagnostic(
+        code(nagare::E120),
+        help(
+            "rewrite the value so ASL can build it: objects may hold paths and calls, lists may hold paths and calls only when their other elements are plain values"
+        )
+    )]
+    NotExpressible {
+        #[label("not expressible in ASL")]
+        span: Span,
+        reason: &'static str,
     },
 
     #[error("unknown context object field `{field}`")]

@@ -10,6 +10,7 @@
 
 mod choice;
 pub mod integrations;
+pub mod lower;
 mod machine;
 mod serde_util;
 mod state;

@@ -114,13 +114,21 @@ impl ValueChecker<'_> {
                         self.object(args, task);
                     }
                 }
-                Clause::Result(value) => self.value(
-                    value,
-                    Scope {
-                        raw_result: true,
-                        ..Scope::of(None)
-                    },
-                ),
+                Clause::Result(value) => {
+                    if !matches!(value.kind, ValueKind::Object(_)) {
+                        self.diags.push(Diag::NotExpressible {
+                            span: value.span,
+                            reason: "a `result` that is not an object (ASL's ResultSelector builds an object)",
+                        });
+                    }
+                    self.value(
+                        value,
+                        Scope {
+                            raw_result: true,
+                            ..Scope::of(None)
+                        },
+                    )
+                }
                 _ => {}
             }
         }
@@ -129,12 +137,39 @@ impl ValueChecker<'_> {
     pub fn value(&mut self, value: &Value, scope: Scope) {
         match &value.kind {
             ValueKind::Object(object) => self.object(object, scope),
-            ValueKind::Array(items) => items.iter().for_each(|v| self.value(v, scope)),
+            ValueKind::Array(items) => {
+                self.list_shape(items);
+                items.iter().for_each(|v| self.value(v, scope))
+            }
             ValueKind::Path(path) => {
                 self.path(path, scope);
             }
             ValueKind::Call(call) => self.call(call, value.span, scope),
             _ => {}
+        }
+    }
+
+    /// ASL builds a list with run-time elements with `States.Array(…)`, which
+    /// takes only scalars, paths and calls; a list of plain values may hold
+    /// objects with paths, but not lists with paths.
+    fn list_shape(&mut self, items: &[Value]) {
+        let dynamic = items.iter().any(|i| i.kind.is_dynamic());
+        for item in items {
+            let bad = match &item.kind {
+                ValueKind::Object(_) | ValueKind::Array(_) if dynamic => {
+                    Some("an object or list in a list that also holds paths or calls")
+                }
+                ValueKind::Array(inner) if inner.iter().any(|i| i.kind.is_dynamic()) => {
+                    Some("a list with paths or calls inside another list")
+                }
+                _ => None,
+            };
+            if let Some(reason) = bad {
+                self.diags.push(Diag::NotExpressible {
+                    span: item.span,
+                    reason,
+                });
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! a file; they share `input` (reading files) and `Output` (colour, streams).
 
 mod check_cmd;
+mod compile_cmd;
 mod graph_cmd;
 mod input;
 
@@ -60,6 +61,19 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Compile a flow to Step Functions ASL JSON.
+    Compile {
+        /// A .flow file; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Write the definition here (atomically) instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Say how the stages were laid out, and where a stage had to wait
+        /// for one it does not depend on.
+        #[arg(long)]
+        explain: bool,
     },
     /// Draw a flow's dependency graph.
     Graph {
@@ -121,5 +135,10 @@ fn run(cli: Cli) -> u8 {
             deny_warnings,
         } => check_cmd::run(&files, format, deny_warnings, output),
         Command::Graph { file, format } => graph_cmd::run(&file, format, output),
+        Command::Compile {
+            file,
+            output: out,
+            explain,
+        } => compile_cmd::run(&file, out.as_deref(), explain, output),
     }
 }

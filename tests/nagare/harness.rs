@@ -14,6 +14,8 @@ pub struct Test {
 }
 
 pub struct Output {
+    /// The scratch directory, kept alive so a test can inspect what the run wrote.
+    pub dir: tempfile::TempDir,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -96,6 +98,7 @@ impl Test {
         };
         let _ = writer.join();
         let output = Output {
+            dir: self.dir,
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&stdout.join().expect("stdout reader")).into_owned(),
             stderr: String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned(),

@@ -5,6 +5,7 @@ mod asl;
 mod bad_input;
 mod check;
 mod codes;
+mod compile;
 mod corpus;
 mod docs;
 mod examples;
