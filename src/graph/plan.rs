@@ -82,9 +82,7 @@ impl Planner<'_> {
         }
         let depth = self.depths(&stages);
         let max_depth = depth.values().copied().max().unwrap_or(0);
-        let clean: Vec<usize> = (0..max_depth)
-            .filter(|&d| self.is_clean(&stages, &depth, d))
-            .collect();
+        let clean = self.clean_boundaries(&stages, &depth, max_depth);
         let boundaries = if clean.is_empty() {
             vec![self.cheapest_split(&stages, &depth, max_depth)]
         } else {
@@ -92,7 +90,8 @@ impl Planner<'_> {
         };
         let mut blocks: Vec<Vec<usize>> = vec![Vec::new(); boundaries.len() + 1];
         for &s in &stages {
-            let block = boundaries.iter().filter(|&&b| depth[&s] > b).count();
+            // Boundaries are sorted: the block is how many lie below the depth.
+            let block = boundaries.partition_point(|&b| b < depth[&s]);
             blocks[block].push(s);
         }
         let parts = blocks
@@ -154,27 +153,37 @@ impl Planner<'_> {
         depth
     }
 
-    /// Stages at depth ≤ d with no dependent inside that part.
-    fn part_ends(&self, stages: &[usize], depth: &HashMap<usize, usize>, d: usize) -> Vec<usize> {
-        stages
-            .iter()
-            .copied()
-            .filter(|s| depth[s] <= d)
-            .filter(|&s| {
-                self.graph
-                    .dependents(s)
-                    .iter()
-                    .all(|t| depth.get(t).is_none_or(|&td| td > d))
-            })
-            .collect()
-    }
-
-    fn is_clean(&self, stages: &[usize], depth: &HashMap<usize, usize>, d: usize) -> bool {
-        let ends = self.part_ends(stages, depth, d);
-        stages
-            .iter()
-            .filter(|s| depth[s] == d + 1)
-            .all(|&b| ends.iter().all(|&a| self.graph.is_ancestor(a, b)))
+    /// Every depth d (0 ≤ d < max) whose boundary is a clean series split:
+    /// each stage at depth d+1 depends on every stage that ends the part up
+    /// to d. The ends are kept incrementally, level by level, so the scan is
+    /// linear in the set plus the ancestor queries it needs.
+    fn clean_boundaries(
+        &self,
+        stages: &[usize],
+        depth: &HashMap<usize, usize>,
+        max_depth: usize,
+    ) -> Vec<usize> {
+        let mut levels: Vec<Vec<usize>> = vec![Vec::new(); max_depth + 1];
+        for &s in stages {
+            levels[depth[&s]].push(s);
+        }
+        let mut ends: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        let mut clean = Vec::new();
+        for d in 0..max_depth {
+            for &s in &levels[d] {
+                for dep in self.graph.dependencies(s) {
+                    ends.remove(&dep);
+                }
+                ends.insert(s);
+            }
+            if levels[d + 1]
+                .iter()
+                .all(|&b| ends.iter().all(|&a| self.graph.is_ancestor(a, b)))
+            {
+                clean.push(d);
+            }
+        }
+        clean
     }
 
     /// The boundary that adds the fewest false waits; records them.

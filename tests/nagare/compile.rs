@@ -160,3 +160,58 @@ fn emitted_definitions_pass_asl_validator_and_statelint() {
         }
     }
 }
+
+/// The seed platform's hand-written workflow and its .flow version call the
+/// same resources with the same parameters, state by state.
+#[test]
+fn the_seed_workflow_compiles_to_the_hand_written_calls() {
+    use nagare::asl::State;
+    let written =
+        std::fs::read_to_string(root().join("tests/asl/seed_workflow.asl.json")).expect("seed");
+    let original = nagare::asl::read(&written).expect("seed reads");
+    let compiled =
+        nagare::asl::read(&compile(&root().join("examples/seed_workflow.flow"))).expect("compiled");
+    for (name, state) in &original.states {
+        let (State::Task(want), Some(State::Task(got))) = (state, compiled.states.get(name)) else {
+            panic!("{name}: both must be Task states");
+        };
+        assert_eq!(got.resource, want.resource, "{name}: resource");
+        assert_eq!(got.parameters, want.parameters, "{name}: parameters");
+    }
+}
+
+#[test]
+fn crawls_are_waited_for_unless_told_not_to() {
+    let flow = |wait: &str| {
+        format!(
+            r#"flow c {{
+                transform crawl {{ run glue.crawler "lake" {wait} catch States.ALL -> alert }}
+                handler alert {{ run sns {{ topic: "t", message: "m" }} }}
+            }}"#
+        )
+    };
+    let polled = Test::new()
+        .args(["compile", "-"])
+        .stdin(flow(""))
+        .run()
+        .success()
+        .stdout;
+    assert!(polled.contains("aws-sdk:glue:getCrawler"), "{polled}");
+    let machine = nagare::asl::read(&polled).expect("reads");
+    let failed = machine
+        .states
+        .get("crawl: crawl failed")
+        .expect("a failure state");
+    // The stage's catch-all routes a failed crawl to its handler.
+    let nagare::asl::State::Pass(pass) = failed else {
+        panic!("{failed:?}")
+    };
+    assert_eq!(pass.next.as_deref(), Some("alert"));
+    let fire_and_forget = Test::new()
+        .args(["compile", "-"])
+        .stdin(flow("{ wait: false }"))
+        .run()
+        .success()
+        .stdout;
+    assert!(!fire_and_forget.contains("getCrawler"));
+}

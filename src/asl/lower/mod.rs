@@ -23,8 +23,8 @@ use serde_json::{Map as JsonMap, Value as Json};
 use super::integrations::task_call;
 use super::template::{Template, Unsupported, object_template, template};
 use super::{
-    Catcher, Choice, Fail, JitterStrategy, Map, Parallel, Pass, ProcessorConfig, Retrier, State,
-    StateMachine, SubMachine, Succeed, Task,
+    Catcher, Choice, ChoiceRule, Comparison, Fail, JitterStrategy, Map, Operator, Parallel, Pass,
+    ProcessorConfig, Retrier, State, StateMachine, SubMachine, Succeed, Task, Wait,
 };
 use crate::diagnostics::Diag;
 use crate::graph::FlowGraph;
@@ -343,6 +343,12 @@ impl<'a> Lowerer<'a> {
             return name;
         };
         let (catch, route_states) = self.catchers(index, scope);
+        let next = match crawler_to_wait_for(stage) {
+            Some(crawler) if stage.foreach().is_none() => {
+                Next::State(self.crawler_poll(&name, &crawler, &catch, next, scope))
+            }
+            _ => next,
+        };
         let (next_state, end) = next.split();
         let state = match stage.foreach() {
             None => {
@@ -388,6 +394,132 @@ impl<'a> Lowerer<'a> {
         scope.states.insert(name.clone(), state);
         scope.states.extend(route_states);
         name
+    }
+
+    /// `glue.crawler` starts a crawl and, unless `wait: false`, polls
+    /// `getCrawler` every 30 s until the crawler is READY again, then checks
+    /// that the last crawl succeeded. A failed crawl raises
+    /// `Glue.CrawlFailed` through the stage's catchers when one matches.
+    /// Returns the loop's first state.
+    fn crawler_poll(
+        &mut self,
+        name: &str,
+        crawler: &str,
+        catch: &[Catcher],
+        next: Next,
+        scope: &mut Scope,
+    ) -> String {
+        let wait = self.unique(&format!("{name}: wait for the crawl"));
+        let status = self.unique(&format!("{name}: crawler status"));
+        let ready = self.unique(&format!("{name}: crawl finished?"));
+        let outcome = self.unique(&format!("{name}: crawl succeeded?"));
+        let failed = self.unique(&format!("{name}: crawl failed"));
+        let result = step_path(self.keys.key(name));
+        let mut parameters = JsonMap::new();
+        parameters.insert("Name".into(), Json::String(crawler.into()));
+        let mut selector = JsonMap::new();
+        selector.insert("State.$".into(), Json::String("$.Crawler.State".into()));
+        selector.insert(
+            "LastCrawl.$".into(),
+            Json::String("$.Crawler.LastCrawl".into()),
+        );
+        let test = |variable: String, value: &str, next: String| ChoiceRule {
+            comparison: Comparison::Test {
+                variable,
+                operator: Operator::StringEquals,
+                value: Json::String(value.into()),
+            },
+            next: Some(next),
+            comment: None,
+        };
+        // A Choice cannot end a machine: after the last stage of a branch,
+        // a Succeed state ends it.
+        let success = match next {
+            Next::State(after) => after,
+            Next::End => {
+                let done = self.unique(&format!("{name}: done"));
+                scope
+                    .states
+                    .insert(done.clone(), State::Succeed(Succeed::default()));
+                done
+            }
+        };
+        let failure_route = catch
+            .iter()
+            .find(|c| {
+                c.error_equals
+                    .iter()
+                    .any(|e| e == "States.ALL" || e == "Glue.CrawlFailed")
+            })
+            .map(|c| c.next.clone());
+        let failed_state = match failure_route {
+            Some(route) => {
+                let mut error = JsonMap::new();
+                error.insert("Error".into(), Json::String("Glue.CrawlFailed".into()));
+                error.insert(
+                    "Cause.$".into(),
+                    Json::String(format!("States.JsonToString({result}.LastCrawl)")),
+                );
+                State::Pass(Pass {
+                    parameters: Some(Json::Object(error)),
+                    result_path: Some(Some("$.error".into())),
+                    next: Some(route),
+                    ..Pass::default()
+                })
+            }
+            None => State::Fail(Fail {
+                error: Some("Glue.CrawlFailed".into()),
+                cause: Some(format!(
+                    "the last crawl of crawler {crawler} did not succeed"
+                )),
+                ..Fail::default()
+            }),
+        };
+        let states = [
+            (
+                wait.clone(),
+                State::Wait(Wait {
+                    seconds: Some(30),
+                    next: Some(status.clone()),
+                    ..Wait::default()
+                }),
+            ),
+            (
+                status.clone(),
+                State::Task(Task {
+                    resource: "arn:aws:states:::aws-sdk:glue:getCrawler".into(),
+                    parameters: Some(Json::Object(parameters)),
+                    result_selector: Some(Json::Object(selector)),
+                    result_path: Some(Some(result.clone())),
+                    catch: catch.to_vec(),
+                    next: Some(ready.clone()),
+                    ..Task::default()
+                }),
+            ),
+            (
+                ready.clone(),
+                State::Choice(Choice {
+                    choices: vec![test(format!("{result}.State"), "READY", outcome.clone())],
+                    default: Some(wait.clone()),
+                    ..Choice::default()
+                }),
+            ),
+            (
+                outcome,
+                State::Choice(Choice {
+                    choices: vec![test(
+                        format!("{result}.LastCrawl.Status"),
+                        "SUCCEEDED",
+                        success,
+                    )],
+                    default: Some(failed.clone()),
+                    ..Choice::default()
+                }),
+            ),
+            (failed, failed_state),
+        ];
+        scope.states.extend(states);
+        wait
     }
 
     /// The Task of a stage or handler, without result path, catch or next.
@@ -615,14 +747,17 @@ fn in_execution_order(mut states: IndexMap<String, State>, start: &str) -> Index
             order.push(name);
         }
     }
-    let mut ordered = IndexMap::new();
-    for name in order {
-        if let Some(mut state) = states.shift_remove(&name) {
+    // Taking states out of a hash map keeps this linear; states no path
+    // reaches keep their place after the others.
+    let written: Vec<String> = states.keys().cloned().collect();
+    let mut pool: std::collections::HashMap<String, State> = states.drain(..).collect();
+    let mut ordered = IndexMap::with_capacity(pool.len());
+    for name in order.into_iter().chain(written) {
+        if let Some(mut state) = pool.remove(&name) {
             order_branches(&mut state);
             ordered.insert(name, state);
         }
     }
-    ordered.extend(states);
     ordered
 }
 
@@ -655,6 +790,25 @@ fn successors(state: &State) -> (Vec<String>, Vec<String>) {
         }
         State::Succeed(_) | State::Fail(_) => (Vec::new(), Vec::new()),
     }
+}
+
+/// The crawler a `glue.crawler` stage waits for (`wait` defaults to true).
+fn crawler_to_wait_for(stage: &Stage) -> Option<String> {
+    let run = stage.run()?;
+    if run.integration.name != "glue.crawler" {
+        return None;
+    }
+    let no_wait = run
+        .args
+        .as_ref()
+        .and_then(|a| a.get("wait"))
+        .is_some_and(|e| matches!(e.value.kind, ast::ValueKind::Bool(false)));
+    (!no_wait).then(|| {
+        run.target
+            .as_ref()
+            .map(|t| t.node.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// The Pass state that restores `$.error` for a handler reached from a branch.

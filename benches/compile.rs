@@ -1,0 +1,53 @@
+//! Compile benchmark: parse + check + lower + serialise generated flows of
+//! 1,000 / 10,000 / 20,000 stages and report time and ASL size.
+//! Run with `cargo bench --bench compile`. Target (issue 3): 10,000 stages
+//! in under 0.5 s, growing linearly.
+
+use std::time::Instant;
+
+mod common;
+use common::generate;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000, 20_000]
+    } else {
+        sizes
+    };
+    println!(
+        "{:>8} {:>10} {:>12} {:>12} {:>12}",
+        "stages", "flow bytes", "median ms", "min ms", "ASL bytes"
+    );
+    for stages in sizes {
+        let text = generate(stages);
+        let runs = if stages <= 1_000 { 20 } else { 7 };
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            let checked = nagare::check::check_text(&text);
+            let (Some(flow), Some(graph)) = (checked.flow(), checked.graph.as_ref()) else {
+                panic!("generated flow must check");
+            };
+            assert!(!checked.has_errors(), "{:?}", checked.diags.first());
+            let lowered =
+                nagare::asl::lower::lower(flow, graph).expect("generated flow must compile");
+            let json = nagare::asl::write(&lowered.machine);
+            times.push(start.elapsed().as_secs_f64() * 1e3);
+            size = json.len();
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{:>8} {:>10} {:>12.1} {:>12.1} {:>12}",
+            stages,
+            text.len(),
+            times[times.len() / 2],
+            times[0],
+            size
+        );
+    }
+}
