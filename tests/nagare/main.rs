@@ -11,3 +11,4 @@ mod docs;
 mod examples;
 mod graph;
 mod harness;
+mod properties;
