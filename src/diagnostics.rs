@@ -77,7 +77,9 @@ pub enum Diag {
     #[error("invalid escape `{escape}` in a string")]
     #[diagnostic(
         code(nagare::E006),
-        help("strings use JSON escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
+        help(
+            "strings use JSON escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits"
+        )
     )]
     InvalidEscape {
         #[label("not a JSON escape")]

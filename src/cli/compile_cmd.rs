@@ -3,31 +3,17 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::input::{Loaded, load};
+use super::input::load_checked;
 use super::{Output, exit};
 use crate::asl::{lower::lower, write};
-use crate::check::check_text;
 use crate::diagnostics::render;
 
 pub fn run(path: &Path, out: Option<&Path>, explain: bool, output: Output) -> u8 {
-    let source = match load(path) {
-        Loaded::Failed(message) => {
-            eprintln!("error: {message}");
-            return exit::USAGE_OR_IO;
-        }
-        Loaded::Text(source, Some(encoding)) => {
-            eprint!("{}", render::human(&encoding, &source, output.color));
-            return exit::PROBLEMS;
-        }
-        Loaded::Text(source, None) => source,
+    let (source, checked) = match load_checked(path, output, "compile it; nothing was compiled") {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
-    let checked = check_text(source.text());
-    for diag in &checked.diags {
-        eprint!("{}", render::human(diag, &source, output.color));
-    }
-    let (Some(flow), Some(graph), false) = (checked.flow(), &checked.graph, checked.has_errors())
-    else {
-        eprintln!("error: {} has errors; nothing was compiled", source.name());
+    let (Some(flow), Some(graph)) = (checked.flow(), &checked.graph) else {
         return exit::PROBLEMS;
     };
     let lowered = match lower(flow, graph) {

@@ -3,7 +3,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diag;
+use super::{Output, exit};
+use crate::check::{Checked, check_text};
+use crate::diagnostics::{Diag, render};
 use crate::source::{Source, Span};
 
 /// One input text, or the reason it could not be read.
@@ -111,4 +113,31 @@ fn replace_invalid_bytes(mut bytes: &[u8]) -> String {
             }
         }
     }
+}
+
+/// Loads and checks one flow for a command that needs it whole (`graph`,
+/// `compile`): prints its diagnostics, and returns the exit code to stop
+/// with when it cannot be used (`doing` finishes "fix them to …").
+pub fn load_checked(path: &Path, output: Output, doing: &str) -> Result<(Source, Checked), u8> {
+    let source = match load(path) {
+        Loaded::Failed(message) => {
+            eprintln!("error: {message}");
+            return Err(exit::USAGE_OR_IO);
+        }
+        Loaded::Text(source, Some(encoding)) => {
+            eprint!("{}", render::human(&encoding, &source, output.color));
+            return Err(exit::PROBLEMS);
+        }
+        Loaded::Text(source, None) => source,
+    };
+    let checked = check_text(source.text());
+    for diag in &checked.diags {
+        eprint!("{}", render::human(diag, &source, output.color));
+    }
+    // Drawing or compiling a flow with errors would show something that is not the flow.
+    if checked.has_errors() || checked.flow().is_none() || checked.graph.is_none() {
+        eprintln!("error: {} has errors; fix them to {doing}", source.name());
+        return Err(exit::PROBLEMS);
+    }
+    Ok((source, checked))
 }

@@ -24,7 +24,7 @@ pub mod msg {
     pub const MIXED: Msg = ("a union cannot mix member names and indexes", "list only names (`['a','b']`) or only indexes (`[0,1]`), as Jayway JsonPath requires");
     pub const NO_ITEM: Msg = ("expected a quoted member name or an index after `,`", "list names like `['a','b']` or indexes like `[0,1]`");
     pub const UNCLOSED_QUOTE: Msg = ("unclosed quote in path", "end the string with the quote it starts with");
-    pub const BAD_ESCAPE_HELP: &str = "valid escapes are `\\\\`, `\\'`, `\\\"`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`";
+    pub const BAD_ESCAPE_HELP: &str = "valid escapes are `\\\\`, `\\'`, `\\\"`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\u` with four hex digits";
     pub const BAD_UNICODE: Msg = ("invalid `\\u` escape in a quoted string", "write four hex digits, e.g. `\\u00e9`, and pair surrogates like `\\ud83d\\ude00`");
     pub const LONE_MINUS: Msg = ("expected digits after `-`", "write a negative index like `[-1]`");
     pub const INDEX_HELP: &str = "Step Functions (Jayway JsonPath) indexes must be between -2147483648 and 2147483647";

@@ -316,7 +316,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `\uXXXX`, with a following `\uXXXX` for a surrogate pair.
+    /// `\u` and four hex digits, with a second one for a surrogate pair.
     pub(super) fn unicode_escape(&mut self, at: usize) -> Result<char, PathError> {
         let high = self.hex4().ok_or_else(|| err(at, 2, BAD_UNICODE))?;
         let code = if (0xD800..0xDC00).contains(&high) {

@@ -2,20 +2,9 @@
 //! byte-stable, outputs are written atomically, and the emitted definitions
 //! pass asl-validator and statelint (installed by .ci/run).
 
-use std::path::PathBuf;
 use std::process::Command;
 
-use crate::harness::{Test, root};
-
-fn examples() -> Vec<PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
-        .collect();
-    files.sort();
-    files
-}
+use crate::harness::{Test, examples, root};
 
 fn compile(file: &std::path::Path) -> String {
     Test::new()

@@ -1,17 +1,6 @@
 //! Every example checks clean and draws, through the real binary.
 
-use crate::harness::{Test, root};
-
-fn examples() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 5, "expected at least five examples");
-    files
-}
+use crate::harness::{Test, examples, root};
 
 #[test]
 fn every_example_checks_clean_without_warnings() {

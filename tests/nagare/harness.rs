@@ -168,6 +168,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every `examples/*.flow`, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "expected at least five examples");
+    files
+}
+
 /// A small valid flow for tests that need one.
 pub const VALID: &str = r#"flow ok {
   collect fetch {
