@@ -6,7 +6,7 @@
 //! Codes: `E0xx` are errors, `W0xx` warnings. E00x syntax, E02x names and the
 //! graph, E03x/E04x clauses, E05x integrations, E06x flow settings, E07x paths
 //! and values, E08x data flow, W09x lints, E10x tests, E11x intrinsic
-//! arguments, E12x compilation.
+//! arguments, E12x compilation, E2xx hand-written ASL definitions (`.json`).
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -899,6 +899,251 @@ pub enum Diag {
         #[label("evaluated at run time")]
         span: Span,
         found: &'static str,
+    },
+    // ------------------------------------------------- ASL definitions (.json)
+    #[error("not valid JSON: {message}")]
+    #[diagnostic(
+        code(nagare::E200),
+        help(
+            "a definition is strict JSON: keys and strings in double quotes, no comments, no trailing commas"
+        )
+    )]
+    AslJsonSyntax {
+        #[label("here")]
+        span: Span,
+        message: String,
+    },
+
+    #[error("`{key}` appears twice in one object")]
+    #[diagnostic(
+        code(nagare::E201),
+        help("AWS would keep only one of the two; remove the one you do not mean")
+    )]
+    AslDuplicateKey {
+        #[label("repeated here")]
+        span: Span,
+        key: String,
+        #[label("first here")]
+        first: Span,
+    },
+
+    #[error("{place} has no field `{field}`")]
+    #[diagnostic(code(nagare::E202), help("{help}"))]
+    AslUnknownField {
+        #[label("unknown field")]
+        span: Span,
+        field: String,
+        place: String,
+        help: String,
+    },
+
+    #[error("{place} needs `{field}`")]
+    #[diagnostic(code(nagare::E203), help("{help}"))]
+    AslMissingField {
+        #[label("`{field}` missing here")]
+        span: Span,
+        field: String,
+        place: String,
+        help: String,
+    },
+
+    #[error("`{field}` must be {expected}, not {found}")]
+    #[diagnostic(code(nagare::E204), help("{help}"))]
+    AslWrongType {
+        #[label("{found}")]
+        span: Span,
+        field: String,
+        expected: String,
+        found: &'static str,
+        help: String,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(nagare::E205), help("{help}"))]
+    AslInvalidValue {
+        #[label("{label}")]
+        span: Span,
+        message: String,
+        label: String,
+        help: String,
+    },
+
+    #[error("`{field}` and `{other}` cannot both be set")]
+    #[diagnostic(code(nagare::E206), help("{help}"))]
+    AslConflictingFields {
+        #[label("`{field}`")]
+        span: Span,
+        field: String,
+        other: String,
+        #[label("`{other}`")]
+        other_span: Span,
+        help: String,
+    },
+
+    #[error("state `{state}` has neither `Next` nor `End`")]
+    #[diagnostic(
+        code(nagare::E207),
+        help(
+            "add `\"Next\": \"<state>\"` to continue to another state, or `\"End\": true` to end here"
+        )
+    )]
+    AslNoTransition {
+        #[label("where does it go next?")]
+        span: Span,
+        state: String,
+    },
+
+    #[error("`{field}` names `{target}`, which is not a state {scope}")]
+    #[diagnostic(code(nagare::E208), help("{help}"))]
+    AslUnknownState {
+        #[label("no such state")]
+        span: Span,
+        field: String,
+        target: String,
+        scope: &'static str,
+        help: String,
+    },
+
+    #[error("state `{state}` can never run: nothing leads to it")]
+    #[diagnostic(
+        code(nagare::E209),
+        help(
+            "AWS rejects unreachable states; reach it from `StartAt`, a `Next`, a Choice or a `Catch`, or delete it"
+        )
+    )]
+    AslUnreachable {
+        #[label("unreachable")]
+        span: Span,
+        state: String,
+    },
+
+    #[error("two states are named `{name}`")]
+    #[diagnostic(
+        code(nagare::E210),
+        help(
+            "state names must be unique in the whole machine, Parallel branches and Map processors included; rename one"
+        )
+    )]
+    AslDuplicateState {
+        #[label("second state named `{name}`")]
+        span: Span,
+        name: String,
+        #[label("first here")]
+        first: Span,
+    },
+
+    #[error("`{field}`: {message}")]
+    #[diagnostic(code(nagare::E211), help("{help}"))]
+    AslBadPath {
+        #[label("{label}")]
+        span: Span,
+        field: String,
+        message: String,
+        label: String,
+        help: String,
+    },
+
+    #[error("`{field}`: {message}")]
+    #[diagnostic(code(nagare::E212), help("{help}"))]
+    AslBadIntrinsic {
+        #[label("{label}")]
+        span: Span,
+        field: String,
+        message: String,
+        label: String,
+        help: String,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(
+        code(nagare::E213),
+        help(
+            "`States.ALL` matches every error, so it must be alone in its `ErrorEquals`, in the last retrier or catcher"
+        )
+    )]
+    AslCatchAllPlacement {
+        #[label("{label}")]
+        span: Span,
+        message: String,
+        label: String,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(nagare::E214), help("{help}"))]
+    AslBadChoiceRule {
+        #[label("{label}")]
+        span: Span,
+        message: String,
+        label: String,
+        help: String,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(nagare::E215), help("{help}"))]
+    AslBadStateName {
+        #[label("this name")]
+        span: Span,
+        message: String,
+        help: String,
+    },
+
+    #[error("{scope} never ends: no state has `End`, and none is a Succeed or Fail state")]
+    #[diagnostic(
+        code(nagare::E216),
+        help("end at least one path with `\"End\": true`, a Succeed state or a Fail state")
+    )]
+    AslNoTerminal {
+        #[label("starts here and never stops")]
+        span: Span,
+        scope: &'static str,
+    },
+
+    #[error("`{field}` is not an ISO 8601 timestamp: `{value}`")]
+    #[diagnostic(
+        code(nagare::E217),
+        help(
+            "write a timestamp in the form AWS accepts, such as `2026-01-31T09:00:00Z` or `2026-01-31T09:00:00.5+01:00`"
+        )
+    )]
+    AslBadTimestamp {
+        #[label("not a timestamp")]
+        span: Span,
+        field: String,
+        value: String,
+    },
+
+    #[error("`Resource` is not an ARN: `{resource}`")]
+    #[diagnostic(code(nagare::E218), help("{help}"))]
+    AslBadResource {
+        #[label("not an ARN")]
+        span: Span,
+        resource: String,
+        help: String,
+    },
+
+    #[error("`HeartbeatSeconds` ({heartbeat}) must be less than `TimeoutSeconds` ({timeout})")]
+    #[diagnostic(
+        code(nagare::E219),
+        help(
+            "a heartbeat no shorter than the timeout can never be missed; lower it or raise the timeout"
+        )
+    )]
+    AslHeartbeatNotBelowTimeout {
+        #[label("heartbeat")]
+        span: Span,
+        heartbeat: u64,
+        timeout: u64,
+        #[label("timeout")]
+        timeout_span: Span,
+    },
+
+    #[error("{what} is not supported by nagare yet")]
+    #[diagnostic(code(nagare::E220), help("{help}"))]
+    AslUnsupported {
+        #[label("not supported")]
+        span: Span,
+        what: String,
+        help: String,
     },
 }
 

@@ -13,12 +13,24 @@ use super::state::State;
 pub struct StateMachine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     pub start_at: String,
     pub states: IndexMap<String, State>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+/// `QueryLanguage`, at the top or per state. Only JSONPath is validated
+/// and run today; the field is kept so definitions that spell it out read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryLanguage {
+    #[serde(rename = "JSONPath")]
+    JsonPath,
+    #[serde(rename = "JSONata")]
+    Jsonata,
 }
 
 /// A machine inside a Parallel branch or a Map's `ItemProcessor`/`Iterator`.

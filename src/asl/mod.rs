@@ -10,14 +10,17 @@
 
 mod choice;
 pub mod integrations;
+pub mod intrinsic;
 pub mod lower;
 mod machine;
 mod serde_util;
 mod state;
 pub mod template;
+pub mod validate;
 
 pub use choice::{ChoiceRule, Comparison, Operand, Operator};
 pub use machine::{
-    Catcher, JitterStrategy, ReadError, Retrier, StateMachine, SubMachine, read, write,
+    Catcher, JitterStrategy, QueryLanguage, ReadError, Retrier, StateMachine, SubMachine, read,
+    write,
 };
 pub use state::{Choice, Fail, Map, Parallel, Pass, ProcessorConfig, State, Succeed, Task, Wait};

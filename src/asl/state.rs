@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::ChoiceRule;
-use super::machine::{Catcher, Retrier, SubMachine};
+use super::machine::{Catcher, QueryLanguage, Retrier, SubMachine};
 use super::serde_util::{NullablePath, nullable};
 
 /// One state, tagged by its `Type`. States that continue have `next` or
@@ -32,6 +32,8 @@ pub enum State {
 pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     pub resource: String,
     #[serde(
         default,
@@ -80,6 +82,8 @@ pub struct Task {
 pub struct Pass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     #[serde(
         default,
         deserialize_with = "nullable",
@@ -113,6 +117,8 @@ pub struct Pass {
 pub struct Choice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     #[serde(
         default,
         deserialize_with = "nullable",
@@ -135,6 +141,8 @@ pub struct Choice {
 pub struct Wait {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     #[serde(
         default,
         deserialize_with = "nullable",
@@ -166,6 +174,8 @@ pub struct Wait {
 pub struct Succeed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     #[serde(
         default,
         deserialize_with = "nullable",
@@ -186,6 +196,8 @@ pub struct Fail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_path: Option<String>,
@@ -200,6 +212,8 @@ pub struct Fail {
 pub struct Parallel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     #[serde(
         default,
         deserialize_with = "nullable",
@@ -240,6 +254,8 @@ pub struct Parallel {
 pub struct Map {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<QueryLanguage>,
     #[serde(
         default,
         deserialize_with = "nullable",

@@ -5,12 +5,12 @@
 mod clauses;
 mod dataflow;
 mod integrations;
-mod intrinsics;
+pub mod intrinsics;
 mod lints;
 mod names;
 pub mod schedule;
 mod settings;
-mod suggest;
+pub mod suggest;
 mod tests;
 mod values;
 

@@ -1,11 +1,13 @@
-//! `nagare check`: every problem in every file, in the chosen format.
+//! `nagare check`: every problem in every file (flows and ASL definitions),
+//! in the chosen format.
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::input::{Loaded, load_all};
+use super::input::{Loaded, is_definition, load_all};
 use super::{Output, exit};
+use crate::asl::validate::validate;
 use crate::check::check_text;
 use crate::diagnostics::Diag;
 use crate::diagnostics::render::{self, Format, JsonFile};
@@ -38,6 +40,10 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Outpu
                 continue;
             }
             Loaded::Text(source, Some(encoding)) => (source, vec![encoding]),
+            Loaded::Text(source, None) if is_definition(&source) => {
+                let diags = validate(source.text()).diags;
+                (source, diags)
+            }
             Loaded::Text(source, None) => {
                 let diags = check_text(source.text()).diags;
                 (source, diags)

@@ -15,7 +15,7 @@ pub enum Loaded {
     Failed(String),
 }
 
-/// Expands directories into the `.flow` files under them (sorted; hidden
+/// Expands directories into the `.flow` and `.asl.json` files under them (sorted; hidden
 /// entries, `target/` and symlinked directories skipped, so a link loop
 /// cannot trap the walk) and loads everything once: a file named twice, or
 /// reached twice, is checked once, and `-` reads standard input once.
@@ -31,7 +31,7 @@ pub fn load_all(paths: &[PathBuf]) -> Vec<Loaded> {
             collect_flow_files(path, &mut files);
             if files.is_empty() {
                 out.push(Loaded::Failed(format!(
-                    "no .flow files under {}",
+                    "no .flow or .asl.json files under {}",
                     path.display()
                 )));
             }
@@ -61,9 +61,30 @@ fn collect_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         if kind.is_dir() {
             collect_flow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "flow") && path.is_file() {
+        } else if is_checked_in_directories(&path) && path.is_file() {
             out.push(path);
         }
+    }
+}
+
+/// A directory walk takes flows and definitions named `*.asl.json`; other
+/// JSON (package.json, …) is not a definition. Named files are read whatever
+/// their name.
+fn is_checked_in_directories(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.ends_with(".flow") || name.ends_with(".asl.json")
+}
+
+/// Which language a text is in: a `.json` file, or standard input that
+/// starts with `{`, is an ASL definition (a flow never starts with `{`).
+pub fn is_definition(source: &Source) -> bool {
+    if source.name() == "<stdin>" {
+        source.text().trim_start().starts_with('{')
+    } else {
+        source.name().ends_with(".json")
     }
 }
 

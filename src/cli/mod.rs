@@ -50,9 +50,10 @@ enum Color {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check .flow files and report every problem.
+    /// Check .flow files and ASL definitions (.json) and report every problem.
     Check {
-        /// Files or directories (searched for *.flow); `-` reads standard input.
+        /// Files or directories (searched for *.flow and *.asl.json); `-` reads
+        /// standard input (a definition when it starts with `{`).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// How to print problems.

@@ -2,8 +2,6 @@
 //! byte-stable, outputs are written atomically, and the emitted definitions
 //! pass asl-validator and statelint (installed by .ci/run).
 
-use std::process::Command;
-
 use crate::harness::{Test, examples, root};
 
 fn compile(file: &std::path::Path) -> String {
@@ -93,61 +91,11 @@ fn explain_names_the_waits_of_a_non_series_parallel_graph() {
         .stderr_has("every dependency kept");
 }
 
-/// The external validators, when installed (`.ci/run` installs them and
-/// sets these variables; under CI their absence is a failure).
-fn validator(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(path) if !path.is_empty() => Some(path),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} must be set under CI (.ci/run installs it)"
-            );
-            eprintln!("skipping: {var} is not set (run .ci/run to install the validators)");
-            None
-        }
-    }
-}
-
 #[test]
 fn emitted_definitions_pass_asl_validator_and_statelint() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut files = Vec::new();
-    for file in examples() {
-        let out = dir.path().join(format!(
-            "{}.asl.json",
-            file.file_stem().and_then(|s| s.to_str()).expect("name")
-        ));
-        std::fs::write(&out, compile(&file)).expect("write");
-        files.push(out);
-    }
-    if let Some(asl_validator) = validator("NAGARE_ASL_VALIDATOR") {
-        let mut command = Command::new(asl_validator);
-        for f in &files {
-            command.arg("--json-path").arg(f);
-        }
-        let out = command.output().expect("run asl-validator");
-        assert!(
-            out.status.success(),
-            "asl-validator:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    if let Some(statelint) = validator("NAGARE_STATELINT") {
-        for f in &files {
-            let out = Command::new(&statelint)
-                .arg(f)
-                .output()
-                .expect("run statelint");
-            assert!(
-                out.status.success(),
-                "statelint {}:\n{}",
-                f.display(),
-                String::from_utf8_lossy(&out.stdout)
-            );
-        }
-    }
+    let definitions: Vec<String> = examples().iter().map(|f| compile(f)).collect();
+    crate::oracles::assert_both_accept(&crate::oracles::write_all(dir.path(), &definitions));
 }
 
 /// The seed platform's hand-written workflow and its .flow version call the

@@ -5,7 +5,7 @@ use crate::harness::{Test, root};
 
 #[test]
 fn every_fixture_renders_its_code() {
-    insta::glob!("../diagnostics", "*.flow", |path| {
+    insta::glob!("../diagnostics", "*.{flow,json}", |path| {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())

@@ -4,8 +4,9 @@
 
 use crate::harness::{Test, root};
 
-/// The ```flow blocks of a markdown file, each with the last `### ` heading above it.
-fn flow_blocks(file: &str) -> Vec<(String, String)> {
+/// The blocks fenced as ```LANG in a markdown file, each with the last
+/// `### ` heading above it.
+fn blocks(file: &str, lang: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(root().join(file)).expect("doc file");
     let mut blocks = Vec::new();
     let mut heading = String::new();
@@ -20,7 +21,7 @@ fn flow_blocks(file: &str) -> Vec<(String, String)> {
                 block.push_str(line);
                 block.push('\n');
             }
-            None if line.trim_start().starts_with("```flow") => current = Some(String::new()),
+            None if line.trim_start() == format!("```{lang}") => current = Some(String::new()),
             None if line.starts_with("### ") => heading = line.to_string(),
             None => {}
         }
@@ -38,9 +39,13 @@ fn is_complete(block: &str) -> bool {
 }
 
 fn check(block: &str) -> crate::harness::Output {
+    check_as("doc.flow", block)
+}
+
+fn check_as(name: &str, block: &str) -> crate::harness::Output {
     Test::new()
-        .file("doc.flow", block)
-        .args(["check", "--color", "never", "doc.flow"])
+        .file(name, block)
+        .args(["check", "--color", "never", name])
         .run()
 }
 
@@ -48,7 +53,7 @@ fn check(block: &str) -> crate::harness::Output {
 fn complete_examples_in_the_guides_check_clean() {
     let mut checked = 0;
     for file in ["README.md", "docs/language.md"] {
-        for (_, block) in flow_blocks(file)
+        for (_, block) in blocks(file, "flow")
             .into_iter()
             .filter(|(_, b)| is_complete(b))
         {
@@ -67,14 +72,20 @@ fn complete_examples_in_the_guides_check_clean() {
 #[test]
 fn diagnostics_reference_examples_produce_their_codes() {
     let mut checked = 0;
-    for (heading, block) in flow_blocks("docs/diagnostics.md") {
+    let flows = blocks("docs/diagnostics.md", "flow")
+        .into_iter()
+        .map(|(h, b)| (h, b, "doc.flow"));
+    let definitions = blocks("docs/diagnostics.md", "json")
+        .into_iter()
+        .map(|(h, b)| (h, b, "doc.asl.json"));
+    for (heading, block, name) in flows.chain(definitions) {
         let Some(code) = heading
             .split_whitespace()
             .find(|w| w.starts_with("nagare::"))
         else {
             continue;
         };
-        let out = check(&block);
+        let out = check_as(name, &block);
         assert!(
             out.stderr.contains(code),
             "{heading}: example does not produce {code}:\n{block}\n{}",
@@ -82,5 +93,5 @@ fn diagnostics_reference_examples_produce_their_codes() {
         );
         checked += 1;
     }
-    assert!(checked >= 60, "only {checked} diagnostics examples found");
+    assert!(checked >= 90, "only {checked} diagnostics examples found");
 }

@@ -2,6 +2,7 @@
 //! is one feature; `harness` runs the real `nagare` binary.
 
 mod asl;
+mod asl_check;
 mod bad_input;
 mod check;
 mod codes;
@@ -11,4 +12,5 @@ mod docs;
 mod examples;
 mod graph;
 mod harness;
+mod oracles;
 mod properties;

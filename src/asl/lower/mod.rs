@@ -92,6 +92,7 @@ pub fn lower(flow: &Flow, graph: &FlowGraph) -> Result<Lowered, Vec<Diag>> {
     Ok(Lowered {
         machine: StateMachine {
             comment,
+            query_language: None,
             start_at: init,
             states,
             timeout_seconds,

@@ -1,0 +1,282 @@
+//! Reading one JSON object's fields with a diagnostic for each wrong one:
+//! unknown, missing, of the wrong type, out of range, or set together with
+//! a field it excludes.
+
+use super::json::{Member, Node, Value};
+use crate::check::suggest::did_you_mean;
+use crate::diagnostics::Diag;
+use crate::source::Span;
+
+/// AWS's largest value for seconds fields (`TimeoutSeconds`, `Seconds`,
+/// `IntervalSeconds`, `MaxAttempts`): 99999999.
+pub const MAX_SECONDS: u64 = 99_999_999;
+
+/// One object and where it sits ("Task state `Load`", "a retrier").
+pub struct Fields<'a> {
+    pub node: &'a Node,
+    pub members: &'a [Member],
+    pub place: String,
+}
+
+impl<'a> Fields<'a> {
+    /// The object's fields, or a type error when `node` is not an object.
+    pub fn of(node: &'a Node, field: &str, place: String, diags: &mut Vec<Diag>) -> Option<Self> {
+        match node.as_object() {
+            Some(members) => Some(Fields {
+                node,
+                members,
+                place,
+            }),
+            None => {
+                diags.push(wrong_type(node, field, "an object"));
+                None
+            }
+        }
+    }
+
+    /// The first value of `key` (a repeated key is reported separately).
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    pub fn member(&self, key: &str) -> Option<&'a Member> {
+        self.members.iter().find(|m| m.key == key)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.member(key).is_some()
+    }
+
+    /// Reports every field not in `allowed` (nor in `reported`, fields
+    /// another check reports in its own words). `elsewhere` may explain a
+    /// field valid in another place ("`Resource` belongs to Task states").
+    pub fn only(
+        &self,
+        allowed: &[&str],
+        reported: &[&str],
+        elsewhere: impl Fn(&str) -> Option<String>,
+        diags: &mut Vec<Diag>,
+    ) {
+        for member in self.members {
+            let key = member.key.as_str();
+            if allowed.contains(&key) || reported.contains(&key) {
+                continue;
+            }
+            let help = elsewhere(&member.key)
+                .or_else(|| did_you_mean(&member.key, allowed.iter().copied(), "allowed here"))
+                .unwrap_or_default();
+            diags.push(Diag::AslUnknownField {
+                span: member.key_span,
+                field: member.key.clone(),
+                place: self.place.clone(),
+                help,
+            });
+        }
+    }
+
+    /// A required field; reports its absence at the object's opening brace.
+    pub fn require(&self, key: &str, help: &str, diags: &mut Vec<Diag>) -> Option<&'a Node> {
+        let found = self.get(key);
+        if found.is_none() {
+            diags.push(Diag::AslMissingField {
+                span: self.opening(),
+                field: key.to_string(),
+                place: self.place.clone(),
+                help: help.to_string(),
+            });
+        }
+        found
+    }
+
+    /// The span of the opening `{`, where a missing field is reported.
+    pub fn opening(&self) -> Span {
+        Span::new(self.node.span.start, self.node.span.start + 1)
+    }
+
+    pub fn string(&self, key: &str, diags: &mut Vec<Diag>) -> Option<(&'a str, &'a Node)> {
+        let node = self.get(key)?;
+        match node.as_str() {
+            Some(s) => Some((s, node)),
+            None => {
+                diags.push(wrong_type(node, key, "a string"));
+                None
+            }
+        }
+    }
+
+    /// A non-empty string: names, error codes and targets are never blank.
+    pub fn name(&self, key: &str, diags: &mut Vec<Diag>) -> Option<(&'a str, &'a Node)> {
+        let (s, node) = self.string(key, diags)?;
+        if s.is_empty() {
+            diags.push(invalid(
+                node,
+                format!("`{key}` is empty"),
+                "empty",
+                "write a name here",
+            ));
+            return None;
+        }
+        Some((s, node))
+    }
+
+    /// An integer in `min..=max`.
+    pub fn integer(
+        &self,
+        key: &str,
+        min: u64,
+        max: u64,
+        diags: &mut Vec<Diag>,
+    ) -> Option<(u64, &'a Node)> {
+        let node = self.get(key)?;
+        let Value::Number(text, number) = &node.value else {
+            diags.push(wrong_type(node, key, "an integer"));
+            return None;
+        };
+        let integral = !text.contains(['.', 'e', 'E']);
+        if !integral {
+            diags.push(wrong_type_found(node, key, "an integer", "a fraction"));
+            return None;
+        }
+        match text.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Some((n, node)),
+            _ => {
+                diags.push(out_of_range(node, key, *number, min as f64, max as f64));
+                None
+            }
+        }
+    }
+
+    /// Any number in `min..=max`.
+    pub fn number(
+        &self,
+        key: &str,
+        min: f64,
+        max: f64,
+        diags: &mut Vec<Diag>,
+    ) -> Option<(f64, &'a Node)> {
+        let node = self.get(key)?;
+        let Value::Number(_, number) = &node.value else {
+            diags.push(wrong_type(node, key, "a number"));
+            return None;
+        };
+        if !(min..=max).contains(number) {
+            diags.push(out_of_range(node, key, *number, min, max));
+            return None;
+        }
+        Some((*number, node))
+    }
+
+    pub fn bool(&self, key: &str, diags: &mut Vec<Diag>) -> Option<(bool, &'a Node)> {
+        let node = self.get(key)?;
+        match node.value {
+            Value::Bool(b) => Some((b, node)),
+            _ => {
+                diags.push(wrong_type(node, key, "true or false"));
+                None
+            }
+        }
+    }
+
+    /// A non-empty array.
+    pub fn array(&self, key: &str, diags: &mut Vec<Diag>) -> Option<&'a [Node]> {
+        let node = self.get(key)?;
+        match node.as_array() {
+            Some([]) => {
+                diags.push(invalid(
+                    node,
+                    format!("`{key}` is empty"),
+                    "empty",
+                    &format!("`{key}` needs at least one entry"),
+                ));
+                None
+            }
+            Some(items) => Some(items),
+            None => {
+                diags.push(wrong_type(node, key, "an array"));
+                None
+            }
+        }
+    }
+
+    /// At most one of `keys` may be set; reports each pair that is.
+    pub fn exclusive(&self, keys: &[&str], diags: &mut Vec<Diag>) {
+        let present: Vec<&Member> = keys.iter().filter_map(|k| self.member(k)).collect();
+        if let [first, rest @ ..] = present.as_slice() {
+            for second in rest {
+                diags.push(Diag::AslConflictingFields {
+                    span: second.key_span,
+                    field: second.key.clone(),
+                    other: first.key.clone(),
+                    other_span: first.key_span,
+                    help: format!("{} takes only one of {}", self.place, or_list(keys)),
+                });
+            }
+        }
+    }
+
+    /// Exactly one of `keys` must be set.
+    pub fn exactly_one(&self, keys: &[&str], diags: &mut Vec<Diag>) {
+        if keys.iter().any(|k| self.has(k)) {
+            self.exclusive(keys, diags);
+        } else {
+            diags.push(Diag::AslMissingField {
+                span: self.opening(),
+                field: keys.join("` or `"),
+                place: self.place.clone(),
+                help: format!("set exactly one of {}", or_list(keys)),
+            });
+        }
+    }
+}
+
+/// `A`, `B` or `C`.
+pub fn or_list(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+pub fn wrong_type(node: &Node, field: &str, expected: &str) -> Diag {
+    wrong_type_found(node, field, expected, node.kind())
+}
+
+fn wrong_type_found(node: &Node, field: &str, expected: &str, found: &'static str) -> Diag {
+    Diag::AslWrongType {
+        span: node.span,
+        field: field.to_string(),
+        expected: expected.to_string(),
+        found,
+        help: format!("write `{field}` as {expected}"),
+    }
+}
+
+pub fn invalid(node: &Node, message: String, label: &str, help: &str) -> Diag {
+    Diag::AslInvalidValue {
+        span: node.span,
+        message,
+        label: label.to_string(),
+        help: help.to_string(),
+    }
+}
+
+fn out_of_range(node: &Node, field: &str, value: f64, min: f64, max: f64) -> Diag {
+    let bound = if value < min {
+        format!("at least {min}")
+    } else {
+        format!("at most {max}")
+    };
+    let accepted = if max.is_finite() {
+        format!("AWS accepts `{field}` from {min} to {max}")
+    } else {
+        format!("AWS accepts `{field}` of {min} or more")
+    };
+    invalid(
+        node,
+        format!("`{field}` must be {bound}"),
+        "out of range",
+        &accepted,
+    )
+}

@@ -1,0 +1,142 @@
+//! `Retry` and `Catch`: their fields and ranges, and where `States.ALL` may
+//! stand (alone, in the last entry), which AWS's specification requires and
+//! neither asl-validator nor statelint checks.
+
+use super::Cx;
+use super::fields::{Fields, MAX_SECONDS, invalid};
+use super::json::Node;
+use super::transitions::{Edge, ScopeState};
+use super::values::{self, PathRule};
+use crate::diagnostics::Diag;
+
+/// The longest `MaxDelaySeconds` AWS accepts: one year and one day.
+const MAX_DELAY: u64 = 31_622_400;
+
+pub fn retriers(cx: &mut Cx, state: &Fields) {
+    let Some(list) = entries(cx, state, "Retry") else {
+        return;
+    };
+    for (i, node) in list.iter().enumerate() {
+        let Some(fields) = Fields::of(node, "Retry", format!("retrier {}", i + 1), &mut cx.diags)
+        else {
+            continue;
+        };
+        fields.only(
+            &[
+                "ErrorEquals",
+                "IntervalSeconds",
+                "MaxAttempts",
+                "BackoffRate",
+                "MaxDelaySeconds",
+                "JitterStrategy",
+                "Comment",
+            ],
+            &[],
+            |_| None,
+            &mut cx.diags,
+        );
+        error_equals(cx, &fields, i + 1 == list.len(), "retrier");
+        fields.string("Comment", &mut cx.diags);
+        fields.integer("IntervalSeconds", 1, MAX_SECONDS, &mut cx.diags);
+        fields.integer("MaxAttempts", 0, MAX_SECONDS, &mut cx.diags);
+        fields.number("BackoffRate", 1.0, f64::INFINITY, &mut cx.diags);
+        fields.integer("MaxDelaySeconds", 1, MAX_DELAY, &mut cx.diags);
+        if let Some((jitter, node)) = fields.string("JitterStrategy", &mut cx.diags)
+            && !matches!(jitter, "FULL" | "NONE")
+        {
+            cx.diags.push(invalid(
+                node,
+                format!("unknown jitter strategy `{jitter}`"),
+                "unknown strategy",
+                "`JitterStrategy` is \"FULL\" or \"NONE\"",
+            ));
+        }
+    }
+}
+
+pub fn catchers<'a>(cx: &mut Cx<'a>, state: &Fields<'a>, entry: &mut ScopeState<'a>) {
+    let Some(list) = entries(cx, state, "Catch") else {
+        return;
+    };
+    for (i, node) in list.iter().enumerate() {
+        let Some(fields) = Fields::of(node, "Catch", format!("catcher {}", i + 1), &mut cx.diags)
+        else {
+            continue;
+        };
+        fields.only(
+            &["ErrorEquals", "Next", "ResultPath", "Comment"],
+            &[],
+            |_| None,
+            &mut cx.diags,
+        );
+        error_equals(cx, &fields, i + 1 == list.len(), "catcher");
+        fields.string("Comment", &mut cx.diags);
+        if let Some(node) = fields.get("ResultPath")
+            && node.value != super::json::Value::Null
+        {
+            values::path(node, "ResultPath", PathRule::Result, &mut cx.diags);
+        }
+        fields.require(
+            "Next",
+            "a catcher's `Next` names the state that handles the error",
+            &mut cx.diags,
+        );
+        if let Some((target, node)) = fields.name("Next", &mut cx.diags) {
+            entry.edges.push(Edge {
+                target,
+                span: node.span,
+                field: "Next",
+            });
+        }
+    }
+}
+
+/// The state's `Retry` or `Catch` array.
+fn entries<'a>(cx: &mut Cx, state: &Fields<'a>, key: &str) -> Option<&'a [Node]> {
+    let node = state.get(key)?;
+    match node.as_array() {
+        Some(items) => Some(items),
+        None => {
+            cx.diags
+                .push(super::fields::wrong_type(node, key, "an array"));
+            None
+        }
+    }
+}
+
+fn error_equals(cx: &mut Cx, fields: &Fields, last: bool, what: &str) {
+    fields.require(
+        "ErrorEquals",
+        "`ErrorEquals` lists the error names this entry handles, e.g. [\"States.ALL\"]",
+        &mut cx.diags,
+    );
+    let Some(names) = fields.array("ErrorEquals", &mut cx.diags) else {
+        return;
+    };
+    for name in names {
+        match name.as_str() {
+            None => cx.diags.push(super::fields::wrong_type(
+                name,
+                "ErrorEquals",
+                "a list of error names",
+            )),
+            Some("") => cx.diags.push(invalid(
+                name,
+                "an error name is empty".into(),
+                "empty",
+                "write an error name such as \"States.TaskFailed\"",
+            )),
+            Some("States.ALL") if names.len() > 1 => cx.diags.push(Diag::AslCatchAllPlacement {
+                span: name.span,
+                message: "`States.ALL` is not alone in its `ErrorEquals`".into(),
+                label: "with other error names".into(),
+            }),
+            Some("States.ALL") if !last => cx.diags.push(Diag::AslCatchAllPlacement {
+                span: name.span,
+                message: format!("`States.ALL` is in a {what} that is not the last"),
+                label: format!("the {what}s after this one can never match"),
+            }),
+            Some(_) => {}
+        }
+    }
+}

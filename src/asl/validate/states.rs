@@ -1,0 +1,564 @@
+//! Machines and states: which fields each state type allows, their types and
+//! ranges, and the fields that exclude each other. Transitions found here
+//! are handed to `transitions` to check per machine.
+
+use super::Cx;
+use super::choice;
+use super::fields::{Fields, MAX_SECONDS, invalid, or_list, wrong_type};
+use super::json::Node;
+use super::transitions::{Edge, Scope, ScopeKind, ScopeState};
+use super::values::{self, PathRule};
+use crate::diagnostics::Diag;
+
+/// AWS's limit on a state name's length, in characters.
+const MAX_NAME: usize = 80;
+
+const TYPES: [&str; 8] = [
+    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+];
+
+/// The fields each state type allows besides `Type` and `Comment`.
+fn allowed(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "Task" => &[
+            "Resource",
+            "InputPath",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "OutputPath",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "Credentials",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
+        ],
+        "Pass" => &[
+            "InputPath",
+            "Parameters",
+            "Result",
+            "ResultPath",
+            "OutputPath",
+            "Next",
+            "End",
+        ],
+        "Choice" => &["InputPath", "OutputPath", "Choices", "Default"],
+        "Wait" => &[
+            "InputPath",
+            "OutputPath",
+            "Seconds",
+            "Timestamp",
+            "SecondsPath",
+            "TimestampPath",
+            "Next",
+            "End",
+        ],
+        "Succeed" => &["InputPath", "OutputPath"],
+        "Fail" => &["Error", "ErrorPath", "Cause", "CausePath"],
+        "Parallel" => &[
+            "InputPath",
+            "Parameters",
+            "Branches",
+            "ResultSelector",
+            "ResultPath",
+            "OutputPath",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
+        ],
+        "Map" => &[
+            "InputPath",
+            "ItemsPath",
+            "ItemReader",
+            "ItemSelector",
+            "Parameters",
+            "ItemBatcher",
+            "ItemProcessor",
+            "Iterator",
+            "ResultWriter",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            "Label",
+            "ResultSelector",
+            "ResultPath",
+            "OutputPath",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
+        ],
+        _ => &[],
+    }
+}
+
+/// Fields of the JSONata query language and of variables, which this
+/// version of nagare does not read.
+const NOT_YET: [&str; 6] = [
+    "QueryLanguage",
+    "Arguments",
+    "Output",
+    "Assign",
+    "Condition",
+    "Items",
+];
+
+fn not_yet(cx: &mut Cx, fields: &Fields) {
+    for member in fields.members {
+        if NOT_YET.contains(&member.key.as_str()) {
+            if member.key == "QueryLanguage" {
+                match member.value.as_str() {
+                    Some("JSONPath") => continue,
+                    Some("JSONata") => {}
+                    _ => {
+                        cx.diags.push(invalid(
+                            &member.value,
+                            "unknown query language".into(),
+                            "unknown",
+                            "`QueryLanguage` is \"JSONPath\" (the default) or \"JSONata\"",
+                        ));
+                        continue;
+                    }
+                }
+            }
+            cx.diags.push(Diag::AslUnsupported {
+                span: member.key_span,
+                what: format!("`{}` (JSONata and variables)", member.key),
+                help: "nagare reads definitions in the JSONPath query language; JSONata and `Assign` are planned".into(),
+            });
+        }
+    }
+}
+
+/// Where a field that is wrong here does belong.
+fn elsewhere(kind: &'static str) -> impl Fn(&str) -> Option<String> {
+    move |field: &str| {
+        let owners: Vec<&str> = TYPES
+            .iter()
+            .copied()
+            .filter(|t| *t != kind && allowed(t).contains(&field))
+            .collect();
+        (!owners.is_empty()).then(|| {
+            format!(
+                "`{field}` belongs to {} states, not {kind} states",
+                or_list(&owners).replace('`', "")
+            )
+        })
+    }
+}
+
+/// A whole machine, a Parallel branch or a Map processor.
+pub fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, field: &str) {
+    let place = match kind {
+        ScopeKind::Top => "the state machine".to_string(),
+        ScopeKind::Branch => "a Parallel branch".to_string(),
+        ScopeKind::Processor => "a Map processor".to_string(),
+    };
+    if kind == ScopeKind::Top && node.as_object().is_none() {
+        cx.diags.push(invalid(
+            node,
+            format!("a definition is a JSON object, not {}", node.kind()),
+            "not an object",
+            "write the machine as `{ \"StartAt\": \"First\", \"States\": { … } }`",
+        ));
+        return;
+    }
+    let Some(fields) = Fields::of(node, field, place, &mut cx.diags) else {
+        return;
+    };
+    let allowed: &[&str] = match kind {
+        ScopeKind::Top => &["Comment", "StartAt", "States", "TimeoutSeconds", "Version"],
+        ScopeKind::Branch => &["Comment", "StartAt", "States"],
+        ScopeKind::Processor => &["Comment", "StartAt", "States", "ProcessorConfig"],
+    };
+    not_yet(cx, &fields);
+    // Fields of NOT_YET were just reported as unsupported, not unknown.
+    fields.only(allowed, &NOT_YET, |_| None, &mut cx.diags);
+    fields.string("Comment", &mut cx.diags);
+    if kind == ScopeKind::Top {
+        fields.integer("TimeoutSeconds", 1, MAX_SECONDS, &mut cx.diags);
+        if let Some((version, node)) = fields.string("Version", &mut cx.diags)
+            && version != "1.0"
+        {
+            cx.diags.push(invalid(
+                node,
+                format!("unknown ASL version `{version}`"),
+                "unknown version",
+                "the only version is \"1.0\"; leave `Version` out to mean it",
+            ));
+        }
+    }
+    if let Some(config) = fields.get("ProcessorConfig") {
+        processor_config(cx, config);
+    }
+    let start = fields.require(
+        "StartAt",
+        "`StartAt` names the state to run first",
+        &mut cx.diags,
+    );
+    let start = start.and_then(|_| fields.name("StartAt", &mut cx.diags));
+    let states = fields.require(
+        "States",
+        "`States` is an object of the machine's states, keyed by name",
+        &mut cx.diags,
+    );
+    let Some(states) = states else { return };
+    let Some(members) = states.as_object() else {
+        cx.diags.push(wrong_type(states, "States", "an object"));
+        return;
+    };
+    if members.is_empty() {
+        cx.diags.push(invalid(
+            states,
+            "`States` is empty".into(),
+            "no states",
+            "a machine needs at least one state",
+        ));
+        return;
+    }
+    let mut scope = Scope {
+        kind,
+        start: start.map(|(name, node)| Edge {
+            target: name,
+            span: node.span,
+            field: "StartAt",
+        }),
+        states: Vec::with_capacity(members.len()),
+    };
+    for member in members {
+        state_name(cx, member.key.as_str(), member.key_span);
+        let mut entry = ScopeState {
+            name: &member.key,
+            span: member.key_span,
+            edges: Vec::new(),
+            terminal: false,
+        };
+        state(cx, &member.key, &member.value, &mut entry);
+        scope.states.push(entry);
+    }
+    cx.scopes.push(scope);
+}
+
+fn processor_config(cx: &mut Cx, node: &Node) {
+    let Some(fields) = Fields::of(
+        node,
+        "ProcessorConfig",
+        "`ProcessorConfig`".into(),
+        &mut cx.diags,
+    ) else {
+        return;
+    };
+    fields.only(&["Mode", "ExecutionType"], &[], |_| None, &mut cx.diags);
+    let mode = fields.string("Mode", &mut cx.diags);
+    if let Some((mode, node)) = mode
+        && !matches!(mode, "INLINE" | "DISTRIBUTED")
+    {
+        cx.diags.push(invalid(
+            node,
+            format!("unknown processor mode `{mode}`"),
+            "unknown mode",
+            "`Mode` is \"INLINE\" or \"DISTRIBUTED\"",
+        ));
+    }
+    if let Some((kind, node)) = fields.string("ExecutionType", &mut cx.diags)
+        && !matches!(kind, "STANDARD" | "EXPRESS")
+    {
+        cx.diags.push(invalid(
+            node,
+            format!("unknown execution type `{kind}`"),
+            "unknown execution type",
+            "`ExecutionType` is \"STANDARD\" or \"EXPRESS\"",
+        ));
+    }
+}
+
+fn state_name(cx: &mut Cx, name: &str, span: crate::source::Span) {
+    let length = name.chars().count();
+    if length == 0 || length > MAX_NAME {
+        cx.diags.push(Diag::AslBadStateName {
+            span,
+            message: if length == 0 {
+                "a state name is empty".into()
+            } else {
+                format!("a state name is {length} characters long")
+            },
+            help: format!("AWS takes state names of 1 to {MAX_NAME} characters"),
+        });
+    }
+}
+
+fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeState<'a>) {
+    cx.note_name(name, entry.span);
+    // Until its type is known, the state might be the one that ends the machine.
+    entry.terminal = true;
+    let place = format!("state `{name}`");
+    let Some(fields) = Fields::of(node, name, place, &mut cx.diags) else {
+        return;
+    };
+    let Some(type_node) = fields.require(
+        "Type",
+        "`Type` is one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map",
+        &mut cx.diags,
+    ) else {
+        return;
+    };
+    let Some(kind) = TYPES
+        .iter()
+        .copied()
+        .find(|t| type_node.as_str() == Some(t))
+    else {
+        let help = match type_node.as_str() {
+            Some(found) => crate::check::suggest::did_you_mean(found, TYPES, "the types are"),
+            None => None,
+        };
+        cx.diags.push(invalid(
+            type_node,
+            format!(
+                "unknown state type {}",
+                type_node
+                    .as_str()
+                    .map_or_else(|| type_node.kind().to_string(), |s| format!("`{s}`"))
+            ),
+            "unknown type",
+            &help.unwrap_or_else(|| format!("`Type` is one of {}", TYPES.join(", "))),
+        ));
+        return;
+    };
+    not_yet(cx, &fields);
+    let mut known = vec!["Type", "Comment"];
+    known.extend_from_slice(allowed(kind));
+    fields.only(&known, &NOT_YET, elsewhere(kind), &mut cx.diags);
+    fields.string("Comment", &mut cx.diags);
+    let place = format!("the {kind} state `{name}`");
+    let fields = Fields { place, ..fields };
+    io_paths(cx, &fields);
+    match kind {
+        "Task" => task(cx, &fields),
+        "Pass" => {
+            if let Some(p) = fields.get("Parameters") {
+                values::template(p, "Parameters", &mut cx.diags);
+            }
+        }
+        "Choice" => choice::state(cx, &fields, entry),
+        "Wait" => wait(cx, &fields),
+        "Fail" => fail(cx, &fields),
+        "Parallel" => parallel(cx, &fields),
+        "Map" => map(cx, &fields),
+        _ => {}
+    }
+    if matches!(kind, "Task" | "Parallel" | "Map") {
+        super::retry::retriers(cx, &fields);
+        super::retry::catchers(cx, &fields, entry);
+    }
+    if !matches!(kind, "Choice" | "Succeed" | "Fail") {
+        transition(cx, &fields, name, entry);
+    }
+    entry.terminal = matches!(kind, "Succeed" | "Fail")
+        || fields
+            .get("End")
+            .is_some_and(|e| e.value == super::json::Value::Bool(true))
+        || (!matches!(kind, "Choice") && !fields.has("Next"));
+}
+
+/// `InputPath`, `OutputPath`, `ResultPath`, `ResultSelector` wherever allowed.
+fn io_paths(cx: &mut Cx, fields: &Fields) {
+    for (key, rule) in [
+        ("InputPath", PathRule::Any),
+        ("OutputPath", PathRule::Any),
+        ("ResultPath", PathRule::Result),
+    ] {
+        if let Some(node) = fields.get(key)
+            && node.value != super::json::Value::Null
+        {
+            values::path(node, key, rule, &mut cx.diags);
+        }
+    }
+    if let Some(node) = fields.get("ResultSelector") {
+        values::template(node, "ResultSelector", &mut cx.diags);
+    }
+}
+
+fn transition<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, name: &str, entry: &mut ScopeState<'a>) {
+    fields.exclusive(&["Next", "End"], &mut cx.diags);
+    let next = fields.name("Next", &mut cx.diags);
+    let end = fields.bool("End", &mut cx.diags);
+    if let Some((false, node)) = end {
+        cx.diags.push(invalid(
+            node,
+            "`End` is false".into(),
+            "only `true` is meaningful",
+            "write `\"End\": true` to end here, or replace `End` with `Next`",
+        ));
+    }
+    if let Some((target, node)) = next {
+        entry.edges.push(Edge {
+            target,
+            span: node.span,
+            field: "Next",
+        });
+    } else if !fields.has("Next") && !fields.has("End") {
+        cx.diags.push(Diag::AslNoTransition {
+            span: entry.span,
+            state: name.to_string(),
+        });
+    }
+}
+
+fn task(cx: &mut Cx, fields: &Fields) {
+    if let Some(node) = fields.require(
+        "Resource",
+        "`Resource` is the ARN of what the Task calls",
+        &mut cx.diags,
+    ) {
+        values::resource(node, &mut cx.diags);
+    }
+    if let Some(p) = fields.get("Parameters") {
+        values::template(p, "Parameters", &mut cx.diags);
+    }
+    if let Some(c) = fields.get("Credentials") {
+        values::template(c, "Credentials", &mut cx.diags);
+    }
+    fields.exclusive(&["TimeoutSeconds", "TimeoutSecondsPath"], &mut cx.diags);
+    fields.exclusive(&["HeartbeatSeconds", "HeartbeatSecondsPath"], &mut cx.diags);
+    let timeout = fields.integer("TimeoutSeconds", 1, MAX_SECONDS, &mut cx.diags);
+    let heartbeat = fields.integer("HeartbeatSeconds", 1, MAX_SECONDS, &mut cx.diags);
+    for key in ["TimeoutSecondsPath", "HeartbeatSecondsPath"] {
+        if let Some(node) = fields.get(key) {
+            values::path(node, key, PathRule::Reference, &mut cx.diags);
+        }
+    }
+    if let (Some((timeout, t)), Some((heartbeat, h))) = (timeout, heartbeat)
+        && heartbeat >= timeout
+    {
+        cx.diags.push(Diag::AslHeartbeatNotBelowTimeout {
+            span: h.span,
+            heartbeat,
+            timeout,
+            timeout_span: t.span,
+        });
+    }
+}
+
+fn wait(cx: &mut Cx, fields: &Fields) {
+    fields.exactly_one(
+        &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"],
+        &mut cx.diags,
+    );
+    fields.integer("Seconds", 0, MAX_SECONDS, &mut cx.diags);
+    if let Some((stamp, node)) = fields.string("Timestamp", &mut cx.diags)
+        && !values::is_timestamp(stamp)
+    {
+        cx.diags.push(Diag::AslBadTimestamp {
+            span: node.span,
+            field: "Timestamp".into(),
+            value: stamp.to_string(),
+        });
+    }
+    for key in ["SecondsPath", "TimestampPath"] {
+        if let Some(node) = fields.get(key) {
+            values::path(node, key, PathRule::Reference, &mut cx.diags);
+        }
+    }
+}
+
+fn fail(cx: &mut Cx, fields: &Fields) {
+    fields.exclusive(&["Error", "ErrorPath"], &mut cx.diags);
+    fields.exclusive(&["Cause", "CausePath"], &mut cx.diags);
+    fields.string("Error", &mut cx.diags);
+    fields.string("Cause", &mut cx.diags);
+    for key in ["ErrorPath", "CausePath"] {
+        if let Some(node) = fields.get(key) {
+            values::path_or_call(node, key, &mut cx.diags);
+        }
+    }
+}
+
+fn parallel<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
+    if let Some(p) = fields.get("Parameters") {
+        values::template(p, "Parameters", &mut cx.diags);
+    }
+    if fields
+        .require(
+            "Branches",
+            "`Branches` lists the machines a Parallel state runs side by side",
+            &mut cx.diags,
+        )
+        .is_some()
+    {
+        for branch in fields.array("Branches", &mut cx.diags).unwrap_or_default() {
+            machine(cx, branch, ScopeKind::Branch, "Branches");
+        }
+    }
+}
+
+fn map<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
+    fields.exactly_one(&["ItemProcessor", "Iterator"], &mut cx.diags);
+    fields.exclusive(&["ItemSelector", "Parameters"], &mut cx.diags);
+    fields.exclusive(&["MaxConcurrency", "MaxConcurrencyPath"], &mut cx.diags);
+    fields.exclusive(
+        &[
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+        ],
+        &mut cx.diags,
+    );
+    fields.exclusive(
+        &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+        &mut cx.diags,
+    );
+    for key in ["ItemProcessor", "Iterator"] {
+        if let Some(node) = fields.get(key) {
+            machine(cx, node, ScopeKind::Processor, key);
+        }
+    }
+    for key in ["ItemSelector", "Parameters"] {
+        if let Some(node) = fields.get(key) {
+            values::template(node, key, &mut cx.diags);
+        }
+    }
+    if let Some(node) = fields.get("ItemsPath") {
+        values::path(node, "ItemsPath", PathRule::Reference, &mut cx.diags);
+    }
+    fields.integer("MaxConcurrency", 0, u64::from(u32::MAX), &mut cx.diags);
+    fields.number("ToleratedFailurePercentage", 0.0, 100.0, &mut cx.diags);
+    fields.integer(
+        "ToleratedFailureCount",
+        0,
+        u64::from(u32::MAX),
+        &mut cx.diags,
+    );
+    for key in [
+        "MaxConcurrencyPath",
+        "ToleratedFailurePercentagePath",
+        "ToleratedFailureCountPath",
+    ] {
+        if let Some(node) = fields.get(key) {
+            values::path(node, key, PathRule::Reference, &mut cx.diags);
+        }
+    }
+    for key in ["ItemReader", "ItemBatcher", "ResultWriter"] {
+        if let Some(node) = fields.get(key)
+            && node.as_object().is_none()
+        {
+            cx.diags.push(wrong_type(node, key, "an object"));
+        }
+    }
+    if let Some((label, node)) = fields.string("Label", &mut cx.diags)
+        && label.chars().count() > 40
+    {
+        cx.diags.push(invalid(
+            node,
+            "`Label` is longer than 40 characters".into(),
+            "too long",
+            "AWS takes a Map `Label` of up to 40 characters",
+        ));
+    }
+}
