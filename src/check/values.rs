@@ -114,21 +114,13 @@ impl ValueChecker<'_> {
                         self.object(args, task);
                     }
                 }
-                Clause::Result(value) => {
-                    if !matches!(value.kind, ValueKind::Object(_)) {
-                        self.diags.push(Diag::NotExpressible {
-                            span: value.span,
-                            reason: "a `result` that is not an object (ASL's ResultSelector builds an object)",
-                        });
-                    }
-                    self.value(
-                        value,
-                        Scope {
-                            raw_result: true,
-                            ..Scope::of(None)
-                        },
-                    )
-                }
+                Clause::Result(value) => self.value(
+                    value,
+                    Scope {
+                        raw_result: true,
+                        ..Scope::of(None)
+                    },
+                ),
                 _ => {}
             }
         }

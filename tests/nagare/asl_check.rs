@@ -18,16 +18,24 @@ const ONLY_NAGARE_REJECTS: &[(&str, &str)] = &[
         "ASL spec, Retry: States.ALL must appear alone, in the last retrier",
     ),
     (
-        "states_all_not_last_catcher.asl.json",
-        "ASL spec, Catch: States.ALL must appear alone, in the last catcher",
-    ),
-    (
         "states_all_not_alone_retrier.asl.json",
         "ASL spec, Retry: States.ALL must appear alone in its ErrorEquals",
     ),
     (
-        "states_all_not_alone_catcher.asl.json",
-        "ASL spec, Catch: States.ALL must appear alone in its ErrorEquals",
+        "task_heartbeat_not_below_timeout.asl.json",
+        "ASL spec, Task: HeartbeatSeconds must be smaller than TimeoutSeconds",
+    ),
+    (
+        "map_max_concurrency_not_integer.asl.json",
+        "ASL spec, Map: MaxConcurrency is a non-negative integer",
+    ),
+    (
+        "map_item_batcher_empty.asl.json",
+        "ASL spec, Batching items: ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or a Path form)",
+    ),
+    (
+        "parameters_not_object.asl.json",
+        "ASL spec, Payload templates: Parameters must be a JSON object",
     ),
 ];
 

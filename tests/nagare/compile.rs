@@ -152,3 +152,91 @@ fn crawls_are_waited_for_unless_told_not_to() {
         .stdout;
     assert!(!fire_and_forget.contains("getCrawler"));
 }
+
+#[test]
+fn crawls_in_a_foreach_are_waited_for_in_each_iteration() {
+    let flow = r#"flow c {
+        transform crawl foreach $.input.days concurrency 1 {
+            run glue.crawler "lake"
+            catch States.ALL -> alert
+        }
+        handler alert { run sns { topic: "t", message: "m" } }
+    }"#;
+    let out = Test::new()
+        .args(["compile", "-"])
+        .stdin(flow)
+        .run()
+        .success()
+        .stdout;
+    let machine = nagare::asl::read(&out).expect("reads");
+    let Some(nagare::asl::State::Map(map)) = machine.states.get("crawl") else {
+        panic!("crawl is not a Map:\n{out}")
+    };
+    let processor = map.item_processor.as_ref().expect("a processor");
+    // The poll loop runs inside the iteration; the Map's own catcher routes
+    // a failed crawl (the iteration's Fail state) to the handler.
+    assert!(
+        processor.states.values().any(
+            |s| matches!(s, nagare::asl::State::Task(t) if t.resource.ends_with("glue:getCrawler"))
+        ),
+        "{out}"
+    );
+    assert!(
+        processor.states.contains_key("crawl: crawl failed"),
+        "{out}"
+    );
+    assert!(
+        map.catch.iter().any(|c| c.next == "alert"),
+        "the Map routes failures to the handler:\n{out}"
+    );
+    let validated = nagare::asl::validate::validate(&out);
+    assert!(validated.diags.is_empty(), "{:?}", validated.diags);
+    let dir = tempfile::tempdir().expect("temp dir");
+    crate::oracles::assert_both_accept(&crate::oracles::write_all(dir.path(), &[out]));
+}
+
+#[test]
+fn a_result_that_is_not_an_object_is_stored_as_itself() {
+    let flow = r#"flow r {
+        collect one { run lambda "f" result $.Payload catch States.ALL -> alert }
+        transform each after one foreach $.input.days { run lambda "g" result $.Payload.count }
+        handler alert { run lambda "h" result States.Format("{}", $.StatusCode) }
+    }"#;
+    let out = Test::new()
+        .args(["compile", "-"])
+        .stdin(flow)
+        .run()
+        .success()
+        .stdout;
+    let machine = nagare::asl::read(&out).expect("reads");
+    let nagare::asl::State::Task(one) = &machine.states["one"] else {
+        panic!("{out}")
+    };
+    assert_eq!(
+        one.result_selector,
+        Some(serde_json::json!({ "value.$": "$.Payload" }))
+    );
+    assert_eq!(one.next.as_deref(), Some("one: keep the result"));
+    let nagare::asl::State::Pass(keep) = &machine.states["one: keep the result"] else {
+        panic!("{out}")
+    };
+    assert_eq!(keep.input_path, Some(Some("$.steps.one.value".into())));
+    assert_eq!(keep.result_path, Some(Some("$.steps.one".into())));
+    // In a foreach, each iteration unwraps its own value.
+    let nagare::asl::State::Map(each) = &machine.states["each"] else {
+        panic!("{out}")
+    };
+    let processor = each.item_processor.as_ref().expect("processor");
+    assert!(
+        processor.states.contains_key("each: keep the result"),
+        "{out}"
+    );
+    assert!(
+        machine.states.contains_key("alert: keep the result"),
+        "{out}"
+    );
+    let validated = nagare::asl::validate::validate(&out);
+    assert!(validated.diags.is_empty(), "{:?}", validated.diags);
+    let dir = tempfile::tempdir().expect("temp dir");
+    crate::oracles::assert_both_accept(&crate::oracles::write_all(dir.path(), &[out]));
+}

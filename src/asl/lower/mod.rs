@@ -33,7 +33,7 @@ use crate::graph::plan::{ForcedWait, Plan, plan};
 use crate::syntax::ast::{Clause, Flow, FlowItem, Stage};
 use order::in_execution_order;
 use routing::{route_error, routed_entry};
-use task::crawler_to_wait_for;
+use task::{crawler_to_wait_for, unwrap_result, wraps_result};
 
 /// The compiled machine and the waits its layout added.
 #[derive(Debug)]
@@ -343,9 +343,20 @@ impl<'a> Lowerer<'a> {
             return name;
         };
         let (catch, route_states) = self.catchers(index, scope);
-        let next = match crawler_to_wait_for(stage) {
+        let crawler = crawler_to_wait_for(stage);
+        // A crawl's poll loop replaces the result, so there is nothing to unwrap.
+        let unwrap = wraps_result(stage) && crawler.is_none();
+        let next = match &crawler {
             Some(crawler) if stage.foreach().is_none() => {
-                Next::State(self.crawler_poll(&name, &crawler, &catch, next, scope))
+                Next::State(self.crawler_poll(&name, crawler, &catch, next, false, scope))
+            }
+            _ if unwrap && stage.foreach().is_none() => {
+                let state = self.unique(&format!("{name}: keep the result"));
+                let path = step_path(self.keys.key(&name));
+                scope
+                    .states
+                    .insert(state.clone(), unwrap_result(&path, next));
+                Next::State(state)
             }
             _ => next,
         };
@@ -359,8 +370,28 @@ impl<'a> Lowerer<'a> {
                 State::Task(task)
             }
             Some((items, concurrency)) => {
-                task.end = Some(true);
                 let inner = self.unique(&format!("{name} item"));
+                // Each iteration waits for its own crawl. Errors leave the
+                // iteration uncaught and fail the Map, whose catchers apply.
+                let mut processor = Scope::new(true);
+                match &crawler {
+                    Some(crawler) => {
+                        task.result_path = Some(Some(step_path(self.keys.key(&name))));
+                        let poll =
+                            self.crawler_poll(&name, crawler, &[], Next::End, true, &mut processor);
+                        task.next = Some(poll);
+                    }
+                    None if unwrap => {
+                        let state = self.unique(&format!("{name}: keep the result"));
+                        processor
+                            .states
+                            .insert(state.clone(), unwrap_result("$", Next::End));
+                        task.next = Some(state);
+                    }
+                    None => task.end = Some(true),
+                }
+                let mut states = IndexMap::from([(inner.clone(), State::Task(task))]);
+                states.extend(processor.states);
                 let mut selector = JsonMap::new();
                 for (key, path) in [
                     ("input", "$.input"),
@@ -379,8 +410,8 @@ impl<'a> Lowerer<'a> {
                             mode: "INLINE".into(),
                             execution_type: None,
                         }),
-                        start_at: inner.clone(),
-                        states: IndexMap::from([(inner, State::Task(task))]),
+                        start_at: inner,
+                        states,
                     }),
                     max_concurrency: concurrency.map(|c| c.node),
                     result_path: Some(Some(step_path(self.keys.key(&name)))),

@@ -7,7 +7,8 @@ use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value as Json};
 
 use super::super::{Catcher, Fail, Pass, State, Succeed};
-use super::{Lowerer, Scope, step_path};
+use super::task::{unwrap_result, wraps_result};
+use super::{Lowerer, Next, Scope, step_path};
 use crate::syntax::ast::{Clause, Outcome};
 
 impl Lowerer<'_> {
@@ -133,8 +134,17 @@ impl Lowerer<'_> {
                 ),
             };
             if let Some(mut task) = self.task(stage) {
-                task.result_path = Some(Some(step_path(self.keys.key(&name))));
+                let path = step_path(self.keys.key(&name));
+                task.result_path = Some(Some(path.clone()));
                 task.next = Some(end_name.clone());
+                if wraps_result(stage) {
+                    let unwrap = self.unique(&format!("{name}: keep the result"));
+                    states.insert(
+                        unwrap.clone(),
+                        unwrap_result(&path, Next::State(end_name.clone())),
+                    );
+                    task.next = Some(unwrap);
+                }
                 states.insert(name, State::Task(task));
             }
             states.insert(end_name, end_state);

@@ -4,7 +4,7 @@
 use serde_json::{Map as JsonMap, Value as Json};
 
 use super::super::integrations::task_call;
-use super::super::template::{Unsupported, object_template};
+use super::super::template::{insert, object_template, template};
 use super::super::{
     Catcher, Choice, ChoiceRule, Comparison, Fail, JitterStrategy, Operator, Pass, Retrier, State,
     Succeed, Task, Wait,
@@ -17,13 +17,16 @@ impl Lowerer<'_> {
     /// `getCrawler` every 30 s until the crawler is READY again, then checks
     /// that the last crawl succeeded. A failed crawl raises
     /// `Glue.CrawlFailed` through the stage's catchers when one matches.
-    /// Returns the loop's first state.
+    /// Returns the loop's first state. In a Map iteration (`in_iteration`)
+    /// a finished loop outputs the crawl's result alone, which becomes the
+    /// iteration's element of the stage's result list.
     pub(super) fn crawler_poll(
         &mut self,
         name: &str,
         crawler: &str,
         catch: &[Catcher],
         next: Next,
+        in_iteration: bool,
         scope: &mut Scope,
     ) -> String {
         let wait = self.unique(&format!("{name}: wait for the crawl"));
@@ -55,9 +58,16 @@ impl Lowerer<'_> {
             Next::State(after) => after,
             Next::End => {
                 let done = self.unique(&format!("{name}: done"));
-                scope
-                    .states
-                    .insert(done.clone(), State::Succeed(Succeed::default()));
+                let state = if in_iteration {
+                    State::Pass(Pass {
+                        output_path: Some(Some(result.clone())),
+                        end: Some(true),
+                        ..Pass::default()
+                    })
+                } else {
+                    State::Succeed(Succeed::default())
+                };
+                scope.states.insert(done.clone(), state);
                 done
             }
         };
@@ -189,13 +199,19 @@ impl Lowerer<'_> {
                     None
                 }
             },
-            Some(other) => {
-                self.unsupported(Unsupported {
-                    span: other.span,
-                    reason: "a `result` that is not an object (ASL's ResultSelector builds an object)",
-                });
-                None
-            }
+            // ResultSelector builds only objects: wrap the value, and the
+            // stage unwraps it after the call (see `unwrap_result`).
+            Some(other) => match template(other) {
+                Ok(value) => {
+                    let mut map = JsonMap::new();
+                    insert(&mut map, "value", value);
+                    Some(Json::Object(map))
+                }
+                Err(e) => {
+                    self.unsupported(e);
+                    None
+                }
+            },
         };
         let comment = own.iter().find_map(|c| match c {
             Clause::Comment(c) => Some(c.node.clone()),
@@ -212,6 +228,29 @@ impl Lowerer<'_> {
             ..Task::default()
         })
     }
+}
+
+/// Whether a stage's `result` is not an object, so its task's selector
+/// wraps it as `{ "value": … }` and a Pass state unwraps it.
+pub(super) fn wraps_result(stage: &Stage) -> bool {
+    stage
+        .clauses
+        .iter()
+        .any(|c| matches!(c, Clause::Result(v) if !matches!(v.kind, ast::ValueKind::Object(_))))
+}
+
+/// The Pass state that replaces `{ "value": v }` at `path` with `v`:
+/// ResultPath merges into the raw input, so the wrapper is overwritten.
+pub(super) fn unwrap_result(path: &str, next: Next) -> State {
+    let (next, end) = next.split();
+    State::Pass(Pass {
+        comment: Some("`result` is not an object: keep the value alone".into()),
+        input_path: Some(Some(format!("{path}.value"))),
+        result_path: Some(Some(path.to_string())),
+        next,
+        end,
+        ..Pass::default()
+    })
 }
 
 /// The crawler a `glue.crawler` stage waits for (`wait` defaults to true).

@@ -10,6 +10,7 @@
 mod choice;
 mod fields;
 pub mod json;
+mod map;
 mod retry;
 mod states;
 mod transitions;

@@ -156,7 +156,7 @@ fn elsewhere(kind: &'static str) -> impl Fn(&str) -> Option<String> {
 }
 
 /// A whole machine, a Parallel branch or a Map processor.
-pub fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, field: &str) {
+pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, field: &str) {
     let place = match kind {
         ScopeKind::Top => "the state machine".to_string(),
         ScopeKind::Branch => "a Parallel branch".to_string(),
@@ -197,7 +197,7 @@ pub fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, field: &str
         }
     }
     if let Some(config) = fields.get("ProcessorConfig") {
-        processor_config(cx, config);
+        super::map::processor_config(cx, config);
     }
     let start = fields.require(
         "StartAt",
@@ -245,39 +245,6 @@ pub fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, field: &str
         scope.states.push(entry);
     }
     cx.scopes.push(scope);
-}
-
-fn processor_config(cx: &mut Cx, node: &Node) {
-    let Some(fields) = Fields::of(
-        node,
-        "ProcessorConfig",
-        "`ProcessorConfig`".into(),
-        &mut cx.diags,
-    ) else {
-        return;
-    };
-    fields.only(&["Mode", "ExecutionType"], &[], |_| None, &mut cx.diags);
-    let mode = fields.string("Mode", &mut cx.diags);
-    if let Some((mode, node)) = mode
-        && !matches!(mode, "INLINE" | "DISTRIBUTED")
-    {
-        cx.diags.push(invalid(
-            node,
-            format!("unknown processor mode `{mode}`"),
-            "unknown mode",
-            "`Mode` is \"INLINE\" or \"DISTRIBUTED\"",
-        ));
-    }
-    if let Some((kind, node)) = fields.string("ExecutionType", &mut cx.diags)
-        && !matches!(kind, "STANDARD" | "EXPRESS")
-    {
-        cx.diags.push(invalid(
-            node,
-            format!("unknown execution type `{kind}`"),
-            "unknown execution type",
-            "`ExecutionType` is \"STANDARD\" or \"EXPRESS\"",
-        ));
-    }
 }
 
 fn state_name(cx: &mut Cx, name: &str, span: crate::source::Span) {
@@ -351,7 +318,7 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
         "Wait" => wait(cx, &fields),
         "Fail" => fail(cx, &fields),
         "Parallel" => parallel(cx, &fields),
-        "Map" => map(cx, &fields),
+        "Map" => super::map::state(cx, &fields),
         _ => {}
     }
     if matches!(kind, "Task" | "Parallel" | "Map") {
@@ -496,69 +463,5 @@ fn parallel<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
         for branch in fields.array("Branches", &mut cx.diags).unwrap_or_default() {
             machine(cx, branch, ScopeKind::Branch, "Branches");
         }
-    }
-}
-
-fn map<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
-    fields.exactly_one(&["ItemProcessor", "Iterator"], &mut cx.diags);
-    fields.exclusive(&["ItemSelector", "Parameters"], &mut cx.diags);
-    fields.exclusive(&["MaxConcurrency", "MaxConcurrencyPath"], &mut cx.diags);
-    fields.exclusive(
-        &[
-            "ToleratedFailurePercentage",
-            "ToleratedFailurePercentagePath",
-        ],
-        &mut cx.diags,
-    );
-    fields.exclusive(
-        &["ToleratedFailureCount", "ToleratedFailureCountPath"],
-        &mut cx.diags,
-    );
-    for key in ["ItemProcessor", "Iterator"] {
-        if let Some(node) = fields.get(key) {
-            machine(cx, node, ScopeKind::Processor, key);
-        }
-    }
-    for key in ["ItemSelector", "Parameters"] {
-        if let Some(node) = fields.get(key) {
-            values::template(node, key, &mut cx.diags);
-        }
-    }
-    if let Some(node) = fields.get("ItemsPath") {
-        values::path(node, "ItemsPath", PathRule::Reference, &mut cx.diags);
-    }
-    fields.integer("MaxConcurrency", 0, u64::from(u32::MAX), &mut cx.diags);
-    fields.number("ToleratedFailurePercentage", 0.0, 100.0, &mut cx.diags);
-    fields.integer(
-        "ToleratedFailureCount",
-        0,
-        u64::from(u32::MAX),
-        &mut cx.diags,
-    );
-    for key in [
-        "MaxConcurrencyPath",
-        "ToleratedFailurePercentagePath",
-        "ToleratedFailureCountPath",
-    ] {
-        if let Some(node) = fields.get(key) {
-            values::path(node, key, PathRule::Reference, &mut cx.diags);
-        }
-    }
-    for key in ["ItemReader", "ItemBatcher", "ResultWriter"] {
-        if let Some(node) = fields.get(key)
-            && node.as_object().is_none()
-        {
-            cx.diags.push(wrong_type(node, key, "an object"));
-        }
-    }
-    if let Some((label, node)) = fields.string("Label", &mut cx.diags)
-        && label.chars().count() > 40
-    {
-        cx.diags.push(invalid(
-            node,
-            "`Label` is longer than 40 characters".into(),
-            "too long",
-            "AWS takes a Map `Label` of up to 40 characters",
-        ));
     }
 }

@@ -293,6 +293,9 @@ pub fn resource(node: &Node, diags: &mut Vec<Diag>) {
         ["arn", _, service, _region, _account, rest] if !service.is_empty() && !rest.is_empty() => {
             return;
         }
+        _ if text.starts_with("${") => {
+            "this looks like a definition substitution (CloudFormation, SAM, CDK): check the definition after substituting it"
+        }
         ["arn", ..] => {
             "an ARN has six parts: arn:partition:service:region:account:resource (region and account may be empty)"
         }

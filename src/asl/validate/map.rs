@@ -1,0 +1,261 @@
+//! Map states: the processor and its items, concurrency and failure
+//! tolerance, and the Distributed Map's reader, batcher and writer.
+
+use super::Cx;
+use super::fields::{Fields, invalid, wrong_type};
+use super::json::Node;
+use super::transitions::ScopeKind;
+use super::values::{self, PathRule};
+use crate::diagnostics::Diag;
+
+pub(super) fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
+    fields.exactly_one(&["ItemProcessor", "Iterator"], &mut cx.diags);
+    fields.exclusive(&["ItemSelector", "Parameters"], &mut cx.diags);
+    fields.exclusive(&["MaxConcurrency", "MaxConcurrencyPath"], &mut cx.diags);
+    fields.exclusive(
+        &[
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+        ],
+        &mut cx.diags,
+    );
+    fields.exclusive(
+        &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+        &mut cx.diags,
+    );
+    for key in ["ItemProcessor", "Iterator"] {
+        if let Some(node) = fields.get(key) {
+            super::states::machine(cx, node, ScopeKind::Processor, key);
+        }
+    }
+    for key in ["ItemSelector", "Parameters"] {
+        if let Some(node) = fields.get(key) {
+            values::template(node, key, &mut cx.diags);
+        }
+    }
+    if let Some(node) = fields.get("ItemsPath") {
+        values::path(node, "ItemsPath", PathRule::Reference, &mut cx.diags);
+    }
+    fields.integer("MaxConcurrency", 0, u64::from(u32::MAX), &mut cx.diags);
+    fields.number("ToleratedFailurePercentage", 0.0, 100.0, &mut cx.diags);
+    fields.integer(
+        "ToleratedFailureCount",
+        0,
+        u64::from(u32::MAX),
+        &mut cx.diags,
+    );
+    for key in [
+        "MaxConcurrencyPath",
+        "ToleratedFailurePercentagePath",
+        "ToleratedFailureCountPath",
+    ] {
+        if let Some(node) = fields.get(key) {
+            values::path(node, key, PathRule::Reference, &mut cx.diags);
+        }
+    }
+    if let Some(node) = fields.get("ItemReader") {
+        item_reader(cx, node);
+    }
+    if let Some(node) = fields.get("ItemBatcher") {
+        item_batcher(cx, node);
+    }
+    if let Some(node) = fields.get("ResultWriter") {
+        result_writer(cx, node);
+    }
+    if let Some((label, node)) = fields.string("Label", &mut cx.diags)
+        && label.chars().count() > 40
+    {
+        cx.diags.push(invalid(
+            node,
+            "`Label` is longer than 40 characters".into(),
+            "too long",
+            "AWS takes a Map `Label` of up to 40 characters",
+        ));
+    }
+}
+
+pub(super) fn processor_config(cx: &mut Cx, node: &Node) {
+    let Some(fields) = Fields::of(
+        node,
+        "ProcessorConfig",
+        "`ProcessorConfig`".into(),
+        &mut cx.diags,
+    ) else {
+        return;
+    };
+    fields.only(&["Mode", "ExecutionType"], &[], |_| None, &mut cx.diags);
+    let mode = fields.string("Mode", &mut cx.diags);
+    match mode {
+        Some(("INLINE", _)) => {
+            if let Some(kind) = fields.member("ExecutionType") {
+                cx.diags.push(invalid(
+                    &kind.value,
+                    "an inline Map has no `ExecutionType`".into(),
+                    "only for DISTRIBUTED",
+                    "iterations of an inline Map run in the parent execution; remove `ExecutionType`",
+                ));
+            }
+        }
+        Some(("DISTRIBUTED", _)) => {
+            fields.require(
+                "ExecutionType",
+                "a Distributed Map runs each batch as a child execution: set `ExecutionType` to \"STANDARD\" or \"EXPRESS\"",
+                &mut cx.diags,
+            );
+        }
+        Some((mode, node)) => cx.diags.push(invalid(
+            node,
+            format!("unknown processor mode `{mode}`"),
+            "unknown mode",
+            "`Mode` is \"INLINE\" or \"DISTRIBUTED\"",
+        )),
+        None => {}
+    }
+    if let Some((kind, node)) = fields.string("ExecutionType", &mut cx.diags)
+        && !matches!(kind, "STANDARD" | "EXPRESS")
+    {
+        cx.diags.push(invalid(
+            node,
+            format!("unknown execution type `{kind}`"),
+            "unknown execution type",
+            "`ExecutionType` is \"STANDARD\" or \"EXPRESS\"",
+        ));
+    }
+}
+
+/// `ItemReader`: where a Distributed Map reads its items (S3).
+fn item_reader(cx: &mut Cx, node: &Node) {
+    let Some(fields) = Fields::of(node, "ItemReader", "`ItemReader`".into(), &mut cx.diags) else {
+        return;
+    };
+    fields.only(
+        &["Resource", "Parameters", "ReaderConfig"],
+        &[],
+        |_| None,
+        &mut cx.diags,
+    );
+    resource_and_parameters(cx, &fields);
+    let Some(config) = fields.get("ReaderConfig") else {
+        return;
+    };
+    let Some(config) = Fields::of(
+        config,
+        "ReaderConfig",
+        "`ReaderConfig`".into(),
+        &mut cx.diags,
+    ) else {
+        return;
+    };
+    config.only(
+        &[
+            "InputType",
+            "CSVHeaderLocation",
+            "CSVHeaders",
+            "CSVDelimiter",
+            "ManifestType",
+            "MaxItems",
+            "MaxItemsPath",
+        ],
+        &[],
+        |_| None,
+        &mut cx.diags,
+    );
+    config.exclusive(&["MaxItems", "MaxItemsPath"], &mut cx.diags);
+    config.integer("MaxItems", 1, 100_000_000, &mut cx.diags);
+    if let Some(path) = config.get("MaxItemsPath") {
+        values::path(path, "MaxItemsPath", PathRule::Reference, &mut cx.diags);
+    }
+    for (key, allowed) in [
+        (
+            "InputType",
+            &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"][..],
+        ),
+        ("CSVHeaderLocation", &["FIRST_ROW", "GIVEN"][..]),
+        ("ManifestType", &["ATHENA_DATA", "S3_INVENTORY"][..]),
+    ] {
+        if let Some((value, node)) = config.string(key, &mut cx.diags)
+            && !allowed.contains(&value)
+        {
+            cx.diags.push(invalid(
+                node,
+                format!("unknown `{key}` `{value}`"),
+                "unknown value",
+                &format!("`{key}` is one of {}", allowed.join(", ")),
+            ));
+        }
+    }
+}
+
+/// The largest batch input AWS accepts, in bytes (256 KiB).
+const MAX_BATCH_BYTES: u64 = 262_144;
+
+/// `ItemBatcher`: how a Distributed Map groups items into batches.
+fn item_batcher(cx: &mut Cx, node: &Node) {
+    let Some(fields) = Fields::of(node, "ItemBatcher", "`ItemBatcher`".into(), &mut cx.diags)
+    else {
+        return;
+    };
+    let limits = [
+        "MaxItemsPerBatch",
+        "MaxItemsPerBatchPath",
+        "MaxInputBytesPerBatch",
+        "MaxInputBytesPerBatchPath",
+    ];
+    let mut allowed = limits.to_vec();
+    allowed.push("BatchInput");
+    fields.only(&allowed, &[], |_| None, &mut cx.diags);
+    if !limits.iter().any(|k| fields.has(k)) {
+        cx.diags.push(Diag::AslMissingField {
+            span: fields.opening(),
+            field: "MaxItemsPerBatch` or `MaxInputBytesPerBatch".into(),
+            place: fields.place.clone(),
+            help: "a batcher needs a limit: `MaxItemsPerBatch`, `MaxInputBytesPerBatch` or their `…Path` forms".into(),
+        });
+    }
+    fields.exclusive(&limits[..2], &mut cx.diags);
+    fields.exclusive(&limits[2..], &mut cx.diags);
+    fields.integer("MaxItemsPerBatch", 1, u64::from(u32::MAX), &mut cx.diags);
+    fields.integer("MaxInputBytesPerBatch", 1, MAX_BATCH_BYTES, &mut cx.diags);
+    for key in [limits[1], limits[3]] {
+        if let Some(path) = fields.get(key) {
+            values::path(path, key, PathRule::Reference, &mut cx.diags);
+        }
+    }
+    if let Some(input) = fields.get("BatchInput") {
+        values::template(input, "BatchInput", &mut cx.diags);
+    }
+}
+
+/// `ResultWriter`: where a Distributed Map writes its results (S3).
+fn result_writer(cx: &mut Cx, node: &Node) {
+    let Some(fields) = Fields::of(node, "ResultWriter", "`ResultWriter`".into(), &mut cx.diags)
+    else {
+        return;
+    };
+    fields.only(
+        &["Resource", "Parameters", "WriterConfig"],
+        &[],
+        |_| None,
+        &mut cx.diags,
+    );
+    resource_and_parameters(cx, &fields);
+    if let Some(config) = fields.get("WriterConfig")
+        && config.as_object().is_none()
+    {
+        cx.diags
+            .push(wrong_type(config, "WriterConfig", "an object"));
+    }
+}
+
+fn resource_and_parameters(cx: &mut Cx, fields: &Fields) {
+    if let Some(resource) = fields.require(
+        "Resource",
+        "the ARN of the S3 call, such as \"arn:aws:states:::s3:getObject\"",
+        &mut cx.diags,
+    ) {
+        values::resource(resource, &mut cx.diags);
+    }
+    if let Some(parameters) = fields.get("Parameters") {
+        values::template(parameters, "Parameters", &mut cx.diags);
+    }
+}
