@@ -166,12 +166,14 @@ fn comparison(cx: &mut Cx, fields: &Fields, op: Operator, key: &str) {
         }),
     }
     let Some(value) = fields.get(key) else { return };
-    let ok = match (op.operand(), &value.value) {
-        (Operand::String | Operand::Timestamp | Operand::Path, Value::String(_)) => true,
-        (Operand::Number, Value::Number(..)) => true,
-        (Operand::Boolean | Operand::TypeTest, Value::Bool(_)) => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (op.operand(), &value.value),
+        (
+            Operand::String | Operand::Timestamp | Operand::Path,
+            Value::String(_)
+        ) | (Operand::Number, Value::Number(..))
+            | (Operand::Boolean | Operand::TypeTest, Value::Bool(_))
+    );
     if !ok {
         let expected = match op.operand() {
             Operand::String => "a string",
