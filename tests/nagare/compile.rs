@@ -1,6 +1,7 @@
 //! `nagare compile`: every example compiles, the ASL is snapshotted and
 //! byte-stable, outputs are written atomically, and the emitted definitions
-//! pass asl-validator and statelint (installed by .ci/run).
+//! (examples and the corpus's valid flows) pass asl-validator, statelint
+//! (installed by .ci/run) and nagare's own check.
 
 use crate::harness::{Test, examples, root};
 
@@ -91,10 +92,31 @@ fn explain_names_the_waits_of_a_non_series_parallel_graph() {
         .stderr_has("every dependency kept");
 }
 
+/// The flows of the diagnostics corpus that only warn: valid flows that
+/// exercise corners the examples do not.
+fn warning_fixtures() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/diagnostics"))
+        .expect("tests/diagnostics")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with('W') && name.ends_with(".flow")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "warning fixtures: {files:?}");
+    files
+}
+
 #[test]
 fn emitted_definitions_pass_asl_validator_and_statelint() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let definitions: Vec<String> = examples().iter().map(|f| compile(f)).collect();
+    let flows = examples().into_iter().chain(warning_fixtures());
+    let definitions: Vec<String> = flows.map(|f| compile(&f)).collect();
+    for json in &definitions {
+        let validated = nagare::asl::validate::validate(json);
+        assert!(validated.diags.is_empty(), "{json}\n{:?}", validated.diags);
+    }
     crate::oracles::assert_both_accept(&crate::oracles::write_all(dir.path(), &definitions));
 }
 
