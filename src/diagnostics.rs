@@ -54,7 +54,7 @@ pub enum Diag {
     #[error("the file is not valid UTF-8")]
     #[diagnostic(
         code(nagare::E004),
-        help("save the file as UTF-8 text; is this really a .flow file?")
+        help("save the file as UTF-8 text; is it really a .flow file or a definition?")
     )]
     InvalidUtf8 {
         #[label("invalid byte here")]

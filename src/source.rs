@@ -55,6 +55,8 @@ pub struct Source {
     text: Arc<str>,
     /// Byte offsets where lines start, computed on first use.
     line_starts: Arc<OnceLock<Vec<usize>>>,
+    /// Whether the text is ASCII (columns are then byte counts), on first use.
+    ascii: Arc<OnceLock<bool>>,
 }
 
 impl Source {
@@ -63,6 +65,7 @@ impl Source {
             name: Arc::from(name.into()),
             text: Arc::from(text.into()),
             line_starts: Arc::default(),
+            ascii: Arc::default(),
         }
     }
 
@@ -79,14 +82,46 @@ impl Source {
     /// diagnostics stay linear in the file's size.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let (line, line_start) = self.line_of(offset);
+        // In ASCII text a column is a byte count: no rescan of long
+        // (minified) lines for each of many reports.
+        let column = if *self.ascii.get_or_init(|| self.text.is_ascii()) {
+            offset - line_start
+        } else {
+            self.text[line_start..offset].chars().count()
+        };
+        (line, column + 1)
+    }
+
+    /// 1-based line of a byte offset, and the offset where that line starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
         let starts = self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect()
         });
         let line = starts.partition_point(|&s| s <= offset);
-        let line_start = starts[line - 1];
-        (line, self.text[line_start..offset].chars().count() + 1)
+        (line, starts[line - 1])
+    }
+
+    /// A window of a line too long to show whole (minified JSON is one
+    /// line): about `WINDOW` bytes around `span`, on char boundaries.
+    fn window(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        const WINDOW: usize = 160;
+        let (_, line_start) = self.line_of(start);
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        if line_end - line_start <= 2 * WINDOW || end > line_end {
+            return None;
+        }
+        let from =
+            floor_char_boundary(&self.text, start.saturating_sub(WINDOW / 2).max(line_start));
+        let to = ceil_char_boundary(
+            &self.text,
+            end.max(from + WINDOW).min(from + 4 * WINDOW).min(line_end),
+        );
+        (end <= to).then_some((from, to))
     }
 }
 
@@ -100,6 +135,18 @@ impl miette::SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if let Some((from, to)) = self.window(start, end) {
+            let (line, column) = self.line_col(from);
+            return Ok(Box::new(miette::MietteSpanContents::new_named(
+                self.name.to_string(),
+                &self.text.as_bytes()[from..to],
+                (from, to - from).into(),
+                line - 1,
+                column - 1,
+                1,
+            )));
+        }
         let inner = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
@@ -113,6 +160,13 @@ impl miette::SourceCode for Source {
             inner.line_count(),
         )))
     }
+}
+
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

@@ -43,8 +43,9 @@ pub struct IntrinsicError {
     pub message: String,
 }
 
-/// Deepest nesting of calls: deeper input is refused, not recursed into.
-const MAX_DEPTH: usize = 32;
+/// AWS nests at most 10 calls in one field; deeper input is refused, not
+/// recursed into.
+pub const MAX_NESTING: usize = 10;
 
 /// Whether a `.$` value is meant as a call rather than a path.
 pub fn is_call(text: &str) -> bool {
@@ -91,8 +92,10 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, depth: usize) -> Result<Call, IntrinsicError> {
-        if depth > MAX_DEPTH {
-            return Err(self.error_here("intrinsic calls are nested too deeply"));
+        if depth >= MAX_NESTING {
+            return Err(self.error_here(&format!(
+                "more than {MAX_NESTING} intrinsic calls are nested here; AWS allows {MAX_NESTING}"
+            )));
         }
         let start = self.pos;
         let name_len = self
@@ -314,7 +317,9 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let text = format!("{}1{}", "States.Array(".repeat(100), ")".repeat(100));
-        assert!(parse(&text).is_err());
+        let nested = |n: usize| format!("{}1{}", "States.Array(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        assert!(parse(&nested(MAX_NESTING + 1)).is_err());
+        assert!(parse(&nested(100_000)).is_err());
     }
 }

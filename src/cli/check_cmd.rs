@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::input::{Loaded, is_definition, load_all};
-use super::{Output, exit};
+use super::{Output, exit, print_out};
 use crate::asl::validate::validate;
 use crate::check::check_text;
 use crate::diagnostics::Diag;
@@ -32,6 +32,7 @@ struct Summary {
 pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Output) -> u8 {
     let mut summary = Summary::default();
     let mut json_files = Vec::new();
+    let mut written = Ok(());
     for loaded in load_all(paths) {
         let (source, diags) = match loaded {
             Loaded::Failed(message) => {
@@ -54,9 +55,14 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Outpu
         summary.warnings += diags.iter().filter(|d| !d.is_error()).count();
         match format {
             Format::Human => print_human(&diags, &source, output),
-            Format::Github => diags
-                .iter()
-                .for_each(|d| println!("{}", render::github(d, &source))),
+            Format::Github if written.is_ok() => {
+                let lines: String = diags
+                    .iter()
+                    .map(|d| render::github(d, &source) + "\n")
+                    .collect();
+                written = print_out(&lines);
+            }
+            Format::Github => {}
             Format::Json => json_files.push(render::json(&diags, &source)),
         }
     }
@@ -67,13 +73,20 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Outpu
                 files: json_files,
                 summary,
             };
-            match serde_json::to_string_pretty(&report) {
-                Ok(text) => println!("{text}"),
-                Err(e) => eprintln!("error: cannot write JSON: {e}"),
+            written = match serde_json::to_string_pretty(&report) {
+                Ok(text) => print_out(&(text + "\n")),
+                Err(e) => {
+                    eprintln!("error: cannot write JSON: {e}");
+                    Err(())
+                }
+            };
+            if written.is_err() {
+                return exit::USAGE_OR_IO;
             }
             return exit_code(&report.summary, deny_warnings);
         }
         Format::Human => eprintln!("{}", summary_line(&summary)),
+        Format::Github if written.is_err() => return exit::USAGE_OR_IO,
         Format::Github => {}
     }
     exit_code(&summary, deny_warnings)

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::input::load_checked;
-use super::{Output, exit};
+use super::{Output, exit, print_out};
 use crate::asl::{lower::lower, write};
 use crate::diagnostics::render;
 
@@ -45,10 +45,10 @@ pub fn run(path: &Path, out: Option<&Path>, explain: bool, output: Output) -> u8
     }
     let json = write(&lowered.machine);
     match out {
-        None => {
-            print!("{json}");
-            exit::CLEAN
-        }
+        None => match print_out(&json) {
+            Ok(()) => exit::CLEAN,
+            Err(()) => exit::USAGE_OR_IO,
+        },
         Some(out) => match write_atomically(out, json.as_bytes()) {
             Ok(()) => exit::CLEAN,
             Err(e) => {

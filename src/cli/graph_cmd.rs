@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::input::load_checked;
-use super::{Output, exit};
+use super::{Output, exit, print_out};
 use crate::graph::render::{GraphFormat, dot, mermaid};
 
 pub fn run(path: &Path, format: GraphFormat, output: Output) -> u8 {
@@ -18,6 +18,8 @@ pub fn run(path: &Path, format: GraphFormat, output: Output) -> u8 {
         GraphFormat::Mermaid => mermaid(flow, graph, source.text()),
         GraphFormat::Dot => dot(flow, graph, source.text()),
     };
-    print!("{text}");
-    exit::CLEAN
+    match print_out(&text) {
+        Ok(()) => exit::CLEAN,
+        Err(()) => exit::USAGE_OR_IO,
+    }
 }

@@ -75,16 +75,17 @@ fn is_checked_in_directories(path: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    name.ends_with(".flow") || name.ends_with(".asl.json")
+    name.ends_with(".flow") || name.to_ascii_lowercase().ends_with(".asl.json")
 }
 
 /// Which language a text is in: a `.json` file, or standard input that
 /// starts with `{`, is an ASL definition (a flow never starts with `{`).
 pub fn is_definition(source: &Source) -> bool {
     if source.name() == "<stdin>" {
-        source.text().trim_start().starts_with('{')
+        let text = source.text().trim_start_matches('\u{feff}');
+        text.trim_start().starts_with('{')
     } else {
-        source.name().ends_with(".json")
+        source.name().to_ascii_lowercase().ends_with(".json")
     }
 }
 

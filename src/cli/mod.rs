@@ -87,6 +87,22 @@ enum Command {
     },
 }
 
+/// Writes to standard output. A reader that stops early (`nagare … | head`)
+/// ends the output quietly; any other failure (a full disk) is reported, and
+/// the command then exits with `USAGE_OR_IO`, never claiming success.
+pub(crate) fn print_out(text: &str) -> Result<(), ()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Err(())
+        }
+    }
+}
+
 /// What every command needs to know about where output goes.
 #[derive(Debug, Clone, Copy)]
 pub struct Output {

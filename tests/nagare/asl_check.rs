@@ -171,3 +171,176 @@ fn json_output_locates_problems_in_the_definition() {
     assert_eq!(diag["code"], "nagare::E208", "{report:#}");
     assert_eq!(diag["span"]["line"], 4, "{report:#}");
 }
+
+/// The codes `nagare check` reports for a definition, in order. None may
+/// be the typed model's refusal of what the checks let through.
+fn codes(json: &str) -> Vec<String> {
+    let validated = nagare::asl::validate::validate(json);
+    for diag in &validated.diags {
+        assert!(
+            !diag.to_string().contains("cannot be read"),
+            "{json}: the checks missed what the model refuses: {diag}"
+        );
+    }
+    validated
+        .diags
+        .iter()
+        .map(|d| d.code_str().trim_start_matches("nagare::").to_string())
+        .collect()
+}
+
+/// One mistake, one report: problems that hide where a state leads do not
+/// also make every later state "unreachable" or the machine "endless".
+#[test]
+fn one_mistake_gives_one_report() {
+    let machine = |first: &str| {
+        format!(
+            r#"{{"StartAt": "A", "States": {{"A": {first}, "B": {{"Type": "Pass", "Next": "C"}}, "C": {{"Type": "Succeed"}}}}}}"#
+        )
+    };
+    for (first, code) in [
+        (r#"{"Type": "Pas", "Next": "B"}"#, "E205"),
+        (r#"{"Next": "B"}"#, "E203"),
+        (r#"["Pass"]"#, "E204"),
+        (r#"{"Type": "Pass", "Next": null}"#, "E204"),
+        (r#"{"Type": "Pass", "Next": ""}"#, "E205"),
+        (r#"{"Type": "Succeed", "Next": "B"}"#, "E202"),
+        (r#"{"Type": "Pass", "Next": "B", "End": false}"#, "E206"),
+        (
+            r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true, "Catch": {"ErrorEquals": ["States.ALL"], "Next": "B"}}"#,
+            "E204",
+        ),
+        (
+            r#"{"Type": "Choice", "Choices": {"Variable": "$.x", "IsPresent": true, "Next": "B"}}"#,
+            "E204",
+        ),
+    ] {
+        assert_eq!(codes(&machine(first)), [code], "{first}");
+    }
+}
+
+#[test]
+fn corner_cases_found_in_review() {
+    let wrap = |state: &str| format!(r#"{{"StartAt": "A", "States": {{"A": {state}}}}}"#);
+    let map = |extra: &str| {
+        wrap(&format!(
+            r#"{{"Type": "Map", "End": true, "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}}, "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}{extra}}}"#
+        ))
+    };
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        // AWS documents a ResultWriter with only WriterConfig.
+        (
+            map(r#", "ResultWriter": {"WriterConfig": {"OutputType": "JSONL", "Transformation": "FLATTEN"}}"#),
+            vec![],
+        ),
+        (
+            map(r#", "ResultWriter": {"WriterConfig": {"OutputType": "XML"}}"#),
+            vec!["E205"],
+        ),
+        (
+            map(r#", "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject"}"#),
+            vec!["E203"],
+        ),
+        // Jayway trims paths; a published AWS sample relies on it.
+        (
+            wrap(r#"{"Type": "Pass", "Parameters": {"n.$": "$$.Execution.Name "}, "End": true}"#),
+            vec![],
+        ),
+        // Numbers a double cannot hold, and nesting the typed read cannot.
+        (
+            wrap(r#"{"Type": "Pass", "Result": 1e400, "End": true}"#),
+            vec!["E205"],
+        ),
+        (
+            format!("{}{}", "[".repeat(101), "]".repeat(101)),
+            vec!["E005"],
+        ),
+        // Only string-returning calls in ErrorPath; at most 10 nested calls.
+        (
+            wrap(r#"{"Type": "Fail", "ErrorPath": "States.ArrayLength($.e)"}"#),
+            vec!["E212"],
+        ),
+        (
+            wrap(&format!(
+                r#"{{"Type": "Pass", "Parameters": {{"x.$": "{}1{}"}}, "End": true}}"#,
+                "States.Array(".repeat(11),
+                ")".repeat(11)
+            )),
+            vec!["E212"],
+        ),
+        // A duplicate key: AWS keeps the last value, and so do the checks.
+        (
+            wrap(r#"{"Type": "Pass", "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}"#),
+            vec!["E201"],
+        ),
+        // JSONata is reported once, not field by field.
+        (
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "B"}], "Default": "B"}, "B": {"Type": "Wait", "Seconds": "{% 1 %}", "End": true}}}"#.to_string(),
+            vec!["E220"],
+        ),
+        // JSONata fields in a JSONPath state are wrong, as AWS says.
+        (
+            wrap(r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {}, "End": true}"#),
+            vec!["E202"],
+        ),
+        (
+            wrap(r#"{"Type": "Pass", "QueryLanguage": "JSONPath", "Assign": {"x": 1}, "End": true}"#),
+            vec!["E220"],
+        ),
+        (
+            wrap(r#"{"Type": "Task", "Resource": "arn:${AWS::Partition}:states:::lambda:invoke", "End": true}"#),
+            vec!["E218"],
+        ),
+        (
+            wrap(r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": -0}], "End": true}"#),
+            vec!["E205"],
+        ),
+        ("\u{feff}{}".to_string(), vec!["E200"]),
+    ];
+    for (json, expected) in cases {
+        assert_eq!(codes(&json), expected, "{json}");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let states: Vec<String> = (0..5_000)
+        .map(|i| format!(r#""S{i}": {{"Type": "Pass", "End": true}}"#))
+        .collect();
+    let file = dir.path().join("m.asl.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"StartAt": "S0", "States": {{{}}}}}"#, states.join(",")),
+    )
+    .expect("write");
+    for format in ["json", "github"] {
+        let mut child = Command::new(crate::harness::binary())
+            .args(["check", "--format", format])
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("some output");
+        // The pipe closes here, with most of the report unread.
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("stderr");
+        let status = child.wait().expect("exit");
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert_eq!(status.code(), Some(1), "{format}: {stderr}");
+    }
+}

@@ -21,22 +21,31 @@ pub fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, entry: &mut ScopeState<'a
         "`Choices` lists the rules tried in order; the first that matches picks `Next`",
         &mut cx.diags,
     );
-    for rule in fields.array("Choices", &mut cx.diags).unwrap_or_default() {
-        if let Some(next) = top_rule(cx, rule) {
-            entry.edges.push(next);
+    let rules = fields.array("Choices", &mut cx.diags);
+    entry.edges_known &= rules.is_some();
+    for (i, rule) in rules.unwrap_or_default().iter().enumerate() {
+        match top_rule(cx, rule, i) {
+            Some(next) => entry.edges.push(next),
+            None => entry.edges_known = false,
         }
     }
-    if let Some((target, node)) = fields.name("Default", &mut cx.diags) {
-        entry.edges.push(Edge {
+    match fields.name("Default", &mut cx.diags) {
+        Some((target, node)) => entry.edges.push(Edge {
             target,
             span: node.span,
             field: "Default",
-        });
+        }),
+        None => entry.edges_known &= !fields.has("Default"),
     }
 }
 
-fn top_rule<'a>(cx: &mut Cx<'a>, node: &'a Node) -> Option<Edge<'a>> {
-    let fields = Fields::of(node, "Choices", "a Choice rule".into(), &mut cx.diags)?;
+fn top_rule<'a>(cx: &mut Cx<'a>, node: &'a Node, i: usize) -> Option<Edge<'a>> {
+    let fields = Fields::of(
+        node,
+        &format!("Choices[{i}]"),
+        "a Choice rule".into(),
+        &mut cx.diags,
+    )?;
     rule(cx, &fields, 0);
     if !fields.has("Next") {
         cx.diags.push(Diag::AslBadChoiceRule {
@@ -66,6 +75,9 @@ fn rule(cx: &mut Cx, fields: &Fields, depth: usize) {
         return;
     }
     fields.string("Comment", &mut cx.diags);
+    if depth == 0 {
+        super::states::not_yet(cx, fields);
+    }
     let operators: Vec<(&str, Option<Operator>)> = fields
         .members
         .iter()
@@ -77,7 +89,7 @@ fn rule(cx: &mut Cx, fields: &Fields, depth: usize) {
     let mut unknown = false;
     for member in fields.members {
         let key = member.key.as_str();
-        let known = matches!(key, "Variable" | "Comment" | "Next")
+        let known = matches!(key, "Variable" | "Comment" | "Next" | "Assign")
             || operators.iter().any(|(k, _)| *k == key);
         if !known {
             unknown = true;
@@ -146,8 +158,13 @@ fn combinator(cx: &mut Cx, fields: &Fields, key: &str, depth: usize) {
             .iter()
             .collect()
     };
-    for node in nested {
-        if let Some(inner) = Fields::of(node, key, "a Choice rule".into(), &mut cx.diags) {
+    for (i, node) in nested.into_iter().enumerate() {
+        let field = if key == "Not" {
+            key.to_string()
+        } else {
+            format!("{key}[{i}]")
+        };
+        if let Some(inner) = Fields::of(node, &field, "a Choice rule".into(), &mut cx.diags) {
             rule(cx, &inner, depth + 1);
         }
     }
@@ -187,7 +204,7 @@ fn comparison(cx: &mut Cx, fields: &Fields, op: Operator, key: &str) {
     }
     match op.operand() {
         Operand::Path => {
-            values::path(value, key, PathRule::Any, &mut cx.diags);
+            values::path(value, key, PathRule::Reference, &mut cx.diags);
         }
         Operand::Timestamp => {
             let text = value.as_str().unwrap_or_default();

@@ -34,13 +34,14 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The first value of `key` (a repeated key is reported separately).
+    /// The value of `key`. A repeated key is reported separately (E201);
+    /// like AWS, the checks read its last value.
     pub fn get(&self, key: &str) -> Option<&'a Node> {
         self.member(key).map(|m| &m.value)
     }
 
     pub fn member(&self, key: &str) -> Option<&'a Member> {
-        self.members.iter().find(|m| m.key == key)
+        self.members.iter().rev().find(|m| m.key == key)
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -132,9 +133,23 @@ impl<'a> Fields<'a> {
             diags.push(wrong_type(node, key, "an integer"));
             return None;
         };
-        let integral = !text.contains(['.', 'e', 'E']);
-        if !integral {
-            diags.push(wrong_type_found(node, key, "an integer", "a fraction"));
+        if text.contains(['.', 'e', 'E']) {
+            let found = if number.fract() == 0.0 {
+                "a number with a decimal point or exponent"
+            } else {
+                "a fraction"
+            };
+            diags.push(wrong_type_found(node, key, "an integer", found));
+            return None;
+        }
+        if text == "-0" {
+            // Zero to AWS, but not an unsigned integer to a JSON reader.
+            diags.push(invalid(
+                node,
+                format!("`{key}` is written `-0`"),
+                "negative zero",
+                "write `0`",
+            ));
             return None;
         }
         match text.parse::<u64>() {
@@ -263,7 +278,7 @@ pub fn invalid(node: &Node, message: String, label: &str, help: &str) -> Diag {
 }
 
 fn out_of_range(node: &Node, field: &str, value: f64, min: f64, max: f64) -> Diag {
-    let bound = if value < min {
+    let bound = if value < min || value.is_nan() {
         format!("at least {min}")
     } else {
         format!("at most {max}")

@@ -12,8 +12,9 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use crate::diagnostics::Diag;
 use crate::source::Span;
 
-/// Deepest nesting read; serde_json's own recursion limit is the same.
-const MAX_DEPTH: usize = 128;
+/// Deepest nesting read: well inside serde_json's recursion limit (128),
+/// which the typed read of an accepted definition must stay under.
+const MAX_DEPTH: usize = 100;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -104,6 +105,12 @@ impl Node {
 
 /// Parses JSON text into a spanned tree, or says where and why it is not JSON.
 pub fn parse(text: &str) -> Result<Node, Diag> {
+    if text.starts_with('\u{feff}') {
+        return Err(Diag::AslJsonSyntax {
+            span: Span::new(0, 3),
+            message: "the file starts with a byte order mark (BOM)".into(),
+        });
+    }
     check_depth(text)?;
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         return Err(syntax_error(text, &e));

@@ -2,7 +2,7 @@
 //! tolerance, and the Distributed Map's reader, batcher and writer.
 
 use super::Cx;
-use super::fields::{Fields, invalid, wrong_type};
+use super::fields::{Fields, invalid};
 use super::json::Node;
 use super::transitions::ScopeKind;
 use super::values::{self, PathRule};
@@ -23,9 +23,12 @@ pub(super) fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
         &["ToleratedFailureCount", "ToleratedFailureCountPath"],
         &mut cx.diags,
     );
-    for key in ["ItemProcessor", "Iterator"] {
+    for (key, kind) in [
+        ("ItemProcessor", ScopeKind::Processor),
+        ("Iterator", ScopeKind::Iterator),
+    ] {
         if let Some(node) = fields.get(key) {
-            super::states::machine(cx, node, ScopeKind::Processor, key);
+            super::states::machine(cx, node, kind, key);
         }
     }
     for key in ["ItemSelector", "Parameters"] {
@@ -84,6 +87,11 @@ pub(super) fn processor_config(cx: &mut Cx, node: &Node) {
         return;
     };
     fields.only(&["Mode", "ExecutionType"], &[], |_| None, &mut cx.diags);
+    fields.require(
+        "Mode",
+        "`Mode` is \"INLINE\" (iterations in this execution) or \"DISTRIBUTED\" (child executions)",
+        &mut cx.diags,
+    );
     let mode = fields.string("Mode", &mut cx.diags);
     match mode {
         Some(("INLINE", _)) => {
@@ -165,25 +173,19 @@ fn item_reader(cx: &mut Cx, node: &Node) {
     if let Some(path) = config.get("MaxItemsPath") {
         values::path(path, "MaxItemsPath", PathRule::Reference, &mut cx.diags);
     }
-    for (key, allowed) in [
-        (
-            "InputType",
-            &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"][..],
-        ),
-        ("CSVHeaderLocation", &["FIRST_ROW", "GIVEN"][..]),
-        ("ManifestType", &["ATHENA_DATA", "S3_INVENTORY"][..]),
-    ] {
-        if let Some((value, node)) = config.string(key, &mut cx.diags)
-            && !allowed.contains(&value)
-        {
-            cx.diags.push(invalid(
-                node,
-                format!("unknown `{key}` `{value}`"),
-                "unknown value",
-                &format!("`{key}` is one of {}", allowed.join(", ")),
-            ));
-        }
-    }
+    one_of(
+        cx,
+        &config,
+        "InputType",
+        &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"],
+    );
+    one_of(cx, &config, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]);
+    one_of(
+        cx,
+        &config,
+        "ManifestType",
+        &["ATHENA_DATA", "S3_INVENTORY"],
+    );
 }
 
 /// The largest batch input AWS accepts, in bytes (256 KiB).
@@ -238,12 +240,56 @@ fn result_writer(cx: &mut Cx, node: &Node) {
         |_| None,
         &mut cx.diags,
     );
-    resource_and_parameters(cx, &fields);
-    if let Some(config) = fields.get("WriterConfig")
-        && config.as_object().is_none()
+    // AWS takes `WriterConfig`, `Resource` with `Parameters`, or all three.
+    if fields.has("Resource") || !fields.has("WriterConfig") {
+        resource_and_parameters(cx, &fields);
+        if fields.has("Resource") {
+            fields.require(
+                "Parameters",
+                "`Parameters` says where in S3 to write: `{ \"Bucket\": …, \"Prefix\": … }`",
+                &mut cx.diags,
+            );
+        }
+    } else if let Some(parameters) = fields.get("Parameters") {
+        values::template(parameters, "Parameters", &mut cx.diags);
+    }
+    let Some(config) = fields.get("WriterConfig") else {
+        return;
+    };
+    let Some(config) = Fields::of(
+        config,
+        "WriterConfig",
+        "`WriterConfig`".into(),
+        &mut cx.diags,
+    ) else {
+        return;
+    };
+    config.only(
+        &["OutputType", "Transformation"],
+        &[],
+        |_| None,
+        &mut cx.diags,
+    );
+    one_of(cx, &config, "OutputType", &["JSON", "JSONL"]);
+    one_of(
+        cx,
+        &config,
+        "Transformation",
+        &["NONE", "COMPACT", "FLATTEN"],
+    );
+}
+
+/// A string field with a fixed set of values.
+fn one_of(cx: &mut Cx, fields: &Fields, key: &str, allowed: &[&str]) {
+    if let Some((value, node)) = fields.string(key, &mut cx.diags)
+        && !allowed.contains(&value)
     {
-        cx.diags
-            .push(wrong_type(config, "WriterConfig", "an object"));
+        cx.diags.push(invalid(
+            node,
+            format!("unknown `{key}` `{value}`"),
+            "unknown value",
+            &format!("`{key}` is one of {}", allowed.join(", ")),
+        ));
     }
 }
 

@@ -79,7 +79,7 @@ pub fn validate(text: &str) -> Validated {
         names: HashMap::new(),
         scopes: Vec::new(),
     };
-    duplicate_keys(&root, &mut cx.diags);
+    every_value(&root, &mut cx.diags);
     states::machine(&mut cx, &root, ScopeKind::Top, "the definition");
     transitions::check(&mut cx);
     let mut diags = cx.diags;
@@ -108,9 +108,18 @@ pub fn validate(text: &str) -> Validated {
     validated
 }
 
-/// Every object of the tree, keys compared within each.
-fn duplicate_keys(node: &Node, diags: &mut Vec<Diag>) {
+/// Rules for every value of the tree: no key twice in one object, no
+/// number beyond what a double holds (serde would refuse it later).
+fn every_value(node: &Node, diags: &mut Vec<Diag>) {
     match &node.value {
+        Value::Number(text, number) if !number.is_finite() => {
+            diags.push(Diag::AslInvalidValue {
+                span: node.span,
+                message: format!("`{text}` is too large a number"),
+                label: "beyond a 64-bit float".into(),
+                help: "Step Functions reads numbers as 64-bit floats; write a smaller one".into(),
+            });
+        }
         Value::Object(members) => {
             let mut seen: HashMap<&str, Span> = HashMap::with_capacity(members.len());
             for member in members {
@@ -123,10 +132,10 @@ fn duplicate_keys(node: &Node, diags: &mut Vec<Diag>) {
                 } else {
                     seen.insert(&member.key, member.key_span);
                 }
-                duplicate_keys(&member.value, diags);
+                every_value(&member.value, diags);
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| duplicate_keys(item, diags)),
+        Value::Array(items) => items.iter().for_each(|item| every_value(item, diags)),
         _ => {}
     }
 }

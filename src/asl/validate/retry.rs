@@ -17,7 +17,8 @@ pub fn retriers(cx: &mut Cx, state: &Fields) {
         return;
     };
     for (i, node) in list.iter().enumerate() {
-        let Some(fields) = Fields::of(node, "Retry", format!("retrier {}", i + 1), &mut cx.diags)
+        let field = format!("Retry[{i}]");
+        let Some(fields) = Fields::of(node, &field, format!("retrier {}", i + 1), &mut cx.diags)
         else {
             continue;
         };
@@ -56,16 +57,20 @@ pub fn retriers(cx: &mut Cx, state: &Fields) {
 
 pub fn catchers<'a>(cx: &mut Cx<'a>, state: &Fields<'a>, entry: &mut ScopeState<'a>) {
     let Some(list) = entries(cx, state, "Catch") else {
+        entry.edges_known &= !state.has("Catch");
         return;
     };
     for (i, node) in list.iter().enumerate() {
-        let Some(fields) = Fields::of(node, "Catch", format!("catcher {}", i + 1), &mut cx.diags)
+        let field = format!("Catch[{i}]");
+        let Some(fields) = Fields::of(node, &field, format!("catcher {}", i + 1), &mut cx.diags)
         else {
+            entry.edges_known = false;
             continue;
         };
+        super::states::not_yet(cx, &fields);
         fields.only(
             &["ErrorEquals", "Next", "ResultPath", "Comment"],
-            &[],
+            &super::states::NOT_YET,
             |_| None,
             &mut cx.diags,
         );
@@ -81,12 +86,13 @@ pub fn catchers<'a>(cx: &mut Cx<'a>, state: &Fields<'a>, entry: &mut ScopeState<
             "a catcher's `Next` names the state that handles the error",
             &mut cx.diags,
         );
-        if let Some((target, node)) = fields.name("Next", &mut cx.diags) {
-            entry.edges.push(Edge {
+        match fields.name("Next", &mut cx.diags) {
+            Some((target, node)) => entry.edges.push(Edge {
                 target,
                 span: node.span,
                 field: "Next",
-            });
+            }),
+            None => entry.edges_known = false,
         }
     }
 }
@@ -113,12 +119,12 @@ fn error_equals(cx: &mut Cx, fields: &Fields, last: bool, what: &str) {
     let Some(names) = fields.array("ErrorEquals", &mut cx.diags) else {
         return;
     };
-    for name in names {
+    for (i, name) in names.iter().enumerate() {
         match name.as_str() {
             None => cx.diags.push(super::fields::wrong_type(
                 name,
-                "ErrorEquals",
-                "a list of error names",
+                &format!("ErrorEquals[{i}]"),
+                "an error name (a string)",
             )),
             Some("") => cx.diags.push(invalid(
                 name,

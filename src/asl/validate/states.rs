@@ -100,47 +100,73 @@ fn allowed(kind: &str) -> &'static [&'static str] {
     }
 }
 
-/// Fields of the JSONata query language and of variables, which this
-/// version of nagare does not read.
-const NOT_YET: [&str; 6] = [
-    "QueryLanguage",
-    "Arguments",
-    "Output",
-    "Assign",
-    "Condition",
-    "Items",
-];
+/// Fields valid on AWS that this version of nagare does not read:
+/// variables. They are reported as unsupported, not as unknown.
+pub(super) const NOT_YET: [&str; 1] = ["Assign"];
 
-fn not_yet(cx: &mut Cx, fields: &Fields) {
-    for member in fields.members {
-        if NOT_YET.contains(&member.key.as_str()) {
-            if member.key == "QueryLanguage" {
-                match member.value.as_str() {
-                    Some("JSONPath") => continue,
-                    Some("JSONata") => {}
-                    _ => {
-                        cx.diags.push(invalid(
-                            &member.value,
-                            "unknown query language".into(),
-                            "unknown",
-                            "`QueryLanguage` is \"JSONPath\" (the default) or \"JSONata\"",
-                        ));
-                        continue;
-                    }
-                }
-            }
+/// Reports `Assign` (variables) as not supported yet.
+pub(super) fn not_yet(cx: &mut Cx, fields: &Fields) {
+    for member in fields
+        .members
+        .iter()
+        .filter(|m| NOT_YET.contains(&m.key.as_str()))
+    {
+        cx.diags.push(Diag::AslUnsupported {
+            span: member.key_span,
+            what: "variables (`Assign`)".into(),
+            help: "nagare reads JSONPath definitions without variables; `Assign` is planned".into(),
+        });
+    }
+}
+
+/// Whether a machine or state is in JSONPath, the language nagare reads.
+/// JSONata is reported once, as not supported yet; anything else is an
+/// unknown language.
+fn is_jsonpath(cx: &mut Cx, fields: &Fields) -> bool {
+    let Some(member) = fields.member("QueryLanguage") else {
+        return true;
+    };
+    match member.value.as_str() {
+        Some("JSONPath") => true,
+        Some("JSONata") => {
             cx.diags.push(Diag::AslUnsupported {
                 span: member.key_span,
-                what: format!("`{}` (JSONata and variables)", member.key),
-                help: "nagare reads definitions in the JSONPath query language; JSONata and `Assign` are planned".into(),
+                what: "the JSONata query language".into(),
+                help: "nagare reads definitions in the JSONPath query language; JSONata is planned. Nothing else here was checked".into(),
             });
+            false
+        }
+        _ => {
+            cx.diags.push(invalid(
+                &member.value,
+                "unknown query language".into(),
+                "unknown",
+                "`QueryLanguage` is \"JSONPath\" (the default) or \"JSONata\"",
+            ));
+            true
         }
     }
+}
+
+/// The JSONPath fields that do the work of JSONata-only fields.
+fn jsonata_field(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "Arguments" => "`Parameters`",
+        "Output" => "`ResultSelector`, `ResultPath` and `OutputPath`",
+        "Condition" => "`Variable` with a comparison operator",
+        "Items" => "`ItemsPath`",
+        _ => return None,
+    })
 }
 
 /// Where a field that is wrong here does belong.
 fn elsewhere(kind: &'static str) -> impl Fn(&str) -> Option<String> {
     move |field: &str| {
+        if let Some(instead) = jsonata_field(field) {
+            return Some(format!(
+                "`{field}` belongs to the JSONata query language; in a JSONPath state use {instead}"
+            ));
+        }
         let owners: Vec<&str> = TYPES
             .iter()
             .copied()
@@ -161,6 +187,7 @@ pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, fiel
         ScopeKind::Top => "the state machine".to_string(),
         ScopeKind::Branch => "a Parallel branch".to_string(),
         ScopeKind::Processor => "a Map processor".to_string(),
+        ScopeKind::Iterator => "a Map iterator".to_string(),
     };
     if kind == ScopeKind::Top && node.as_object().is_none() {
         cx.diags.push(invalid(
@@ -175,13 +202,21 @@ pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, fiel
         return;
     };
     let allowed: &[&str] = match kind {
-        ScopeKind::Top => &["Comment", "StartAt", "States", "TimeoutSeconds", "Version"],
-        ScopeKind::Branch => &["Comment", "StartAt", "States"],
+        ScopeKind::Top => &[
+            "Comment",
+            "StartAt",
+            "States",
+            "TimeoutSeconds",
+            "Version",
+            "QueryLanguage",
+        ],
+        ScopeKind::Branch | ScopeKind::Iterator => &["Comment", "StartAt", "States"],
         ScopeKind::Processor => &["Comment", "StartAt", "States", "ProcessorConfig"],
     };
-    not_yet(cx, &fields);
-    // Fields of NOT_YET were just reported as unsupported, not unknown.
-    fields.only(allowed, &NOT_YET, |_| None, &mut cx.diags);
+    if kind == ScopeKind::Top && !is_jsonpath(cx, &fields) {
+        return;
+    }
+    fields.only(allowed, &[], |_| None, &mut cx.diags);
     fields.string("Comment", &mut cx.diags);
     if kind == ScopeKind::Top {
         fields.integer("TimeoutSeconds", 1, MAX_SECONDS, &mut cx.diags);
@@ -233,13 +268,24 @@ pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, fiel
         }),
         states: Vec::with_capacity(members.len()),
     };
-    for member in members {
+    // A name defined twice is reported as a repeated key (E201); like AWS,
+    // only its last definition counts.
+    let last: std::collections::HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.key.as_str(), i))
+        .collect();
+    for (i, member) in members.iter().enumerate() {
+        if last.get(member.key.as_str()) != Some(&i) {
+            continue;
+        }
         state_name(cx, member.key.as_str(), member.key_span);
         let mut entry = ScopeState {
             name: &member.key,
             span: member.key_span,
             edges: Vec::new(),
             terminal: false,
+            edges_known: true,
         };
         state(cx, &member.key, &member.value, &mut entry);
         scope.states.push(entry);
@@ -264,12 +310,16 @@ fn state_name(cx: &mut Cx, name: &str, span: crate::source::Span) {
 
 fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeState<'a>) {
     cx.note_name(name, entry.span);
-    // Until its type is known, the state might be the one that ends the machine.
-    entry.terminal = true;
+    // Until the state is understood, where it leads is unknown: reachability
+    // and termination are then not judged (they would only echo this error).
+    entry.edges_known = false;
     let place = format!("state `{name}`");
     let Some(fields) = Fields::of(node, name, place, &mut cx.diags) else {
         return;
     };
+    if !is_jsonpath(cx, &fields) {
+        return;
+    }
     let Some(type_node) = fields.require(
         "Type",
         "`Type` is one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map",
@@ -299,8 +349,9 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
         ));
         return;
     };
+    entry.edges_known = true;
     not_yet(cx, &fields);
-    let mut known = vec!["Type", "Comment"];
+    let mut known = vec!["Type", "Comment", "QueryLanguage"];
     known.extend_from_slice(allowed(kind));
     fields.only(&known, &NOT_YET, elsewhere(kind), &mut cx.diags);
     fields.string("Comment", &mut cx.diags);
@@ -328,11 +379,16 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
     if !matches!(kind, "Choice" | "Succeed" | "Fail") {
         transition(cx, &fields, name, entry);
     }
+    // A state without `Next` or `End` (E207) may well be meant to end.
     entry.terminal = matches!(kind, "Succeed" | "Fail")
         || fields
             .get("End")
             .is_some_and(|e| e.value == super::json::Value::Bool(true))
-        || (!matches!(kind, "Choice") && !fields.has("Next"));
+        || (kind != "Choice" && !fields.has("Next"));
+    // A transition field where none is allowed was meant to lead somewhere.
+    if matches!(kind, "Choice" | "Succeed" | "Fail") && fields.has("Next") {
+        entry.edges_known = false;
+    }
 }
 
 /// `InputPath`, `OutputPath`, `ResultPath`, `ResultSelector` wherever allowed.
@@ -356,8 +412,14 @@ fn io_paths(cx: &mut Cx, fields: &Fields) {
 fn transition<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, name: &str, entry: &mut ScopeState<'a>) {
     fields.exclusive(&["Next", "End"], &mut cx.diags);
     let next = fields.name("Next", &mut cx.diags);
+    if next.is_none() && fields.has("Next") {
+        entry.edges_known = false;
+    }
     let end = fields.bool("End", &mut cx.diags);
-    if let Some((false, node)) = end {
+    // `Next` with `End: false` is one problem, reported as the conflict.
+    if let Some((false, node)) = end
+        && !fields.has("Next")
+    {
         cx.diags.push(invalid(
             node,
             "`End` is false".into(),
@@ -460,8 +522,9 @@ fn parallel<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
         )
         .is_some()
     {
-        for branch in fields.array("Branches", &mut cx.diags).unwrap_or_default() {
-            machine(cx, branch, ScopeKind::Branch, "Branches");
+        let branches = fields.array("Branches", &mut cx.diags).unwrap_or_default();
+        for (i, branch) in branches.iter().enumerate() {
+            machine(cx, branch, ScopeKind::Branch, &format!("Branches[{i}]"));
         }
     }
 }

@@ -13,7 +13,10 @@ use crate::source::Span;
 pub enum ScopeKind {
     Top,
     Branch,
+    /// A Map's `ItemProcessor`, which may hold a `ProcessorConfig`.
     Processor,
+    /// A Map's legacy `Iterator`.
+    Iterator,
 }
 
 /// One set of states with its own `StartAt`.
@@ -29,8 +32,12 @@ pub struct ScopeState<'a> {
     pub span: Span,
     pub edges: Vec<Edge<'a>>,
     /// Ends its machine (`End: true`, Succeed or Fail), or may once its
-    /// reported problem is fixed (no `Type`, no `Next` or `End`).
+    /// reported problem is fixed (no `Next` or `End`).
     pub terminal: bool,
+    /// False when a reported problem hides where the state leads (no
+    /// `Type`, a malformed `Next`, `Catch` or `Choices`): reachability and
+    /// termination are then not judged, as they would only echo it.
+    pub edges_known: bool,
 }
 
 /// A field naming a state.
@@ -60,7 +67,7 @@ fn check_scope(cx: &mut Cx, scope: &Scope) {
     let where_ = match scope.kind {
         ScopeKind::Top => "of the machine",
         ScopeKind::Branch => "of this branch",
-        ScopeKind::Processor => "of this Map processor",
+        ScopeKind::Processor | ScopeKind::Iterator => "of this Map processor",
     };
     let unknown = |edge: &Edge, cx: &mut Cx| {
         let help = if cx.names.contains_key(edge.target) {
@@ -108,11 +115,12 @@ fn check_scope(cx: &mut Cx, scope: &Scope) {
         stack.extend(targets.filter_map(|e| index.get(e.target).copied()));
     }
     // A broken target is the likelier mistake; say only that.
-    let all_known = scope
-        .states
-        .iter()
-        .flat_map(|s| &s.edges)
-        .all(|e| index.contains_key(e.target));
+    let all_known = scope.states.iter().all(|s| s.edges_known)
+        && scope
+            .states
+            .iter()
+            .flat_map(|s| &s.edges)
+            .all(|e| index.contains_key(e.target));
     if all_known && !scope.states.iter().any(|s| s.terminal) {
         let span = scope.start.map_or(Span::default(), |s| s.span);
         cx.diags.push(Diag::AslNoTerminal {
@@ -120,7 +128,7 @@ fn check_scope(cx: &mut Cx, scope: &Scope) {
             scope: match scope.kind {
                 ScopeKind::Top => "the state machine",
                 ScopeKind::Branch => "this Parallel branch",
-                ScopeKind::Processor => "this Map processor",
+                ScopeKind::Processor | ScopeKind::Iterator => "this Map processor",
             },
         });
     }

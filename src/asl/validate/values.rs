@@ -36,12 +36,16 @@ pub fn path(node: &Node, field: &str, rule: PathRule, diags: &mut Vec<Diag>) -> 
         label: label.to_string(),
         help,
     };
-    let parsed = match path::parse(text) {
+    // AWS reads paths with Jayway, which trims them as Java's `trim` does
+    // (a published AWS sample has `"$$.Execution.Name "`).
+    let trimmed = text.trim_matches(|c: char| c <= ' ');
+    let lead = text.len() - text.trim_start_matches(|c: char| c <= ' ').len();
+    let parsed = match path::parse(trimmed) {
         Ok(parsed) => parsed,
         Err(e) => {
             let mut diag = bad(e.message, "invalid path", e.help);
             if let Diag::AslBadPath { span, .. } = &mut diag {
-                *span = inside(node, e.offset..e.offset + e.len.max(1));
+                *span = inside(node, lead + e.offset..lead + e.offset + e.len.max(1));
             }
             diags.push(diag);
             return None;
@@ -148,10 +152,40 @@ fn dynamic(node: &Node, key: &str, diags: &mut Vec<Diag>) {
     }
 }
 
-/// `ErrorPath` and `CausePath`: a reference path or an intrinsic call.
+/// The intrinsics AWS allows in `ErrorPath` and `CausePath`: those that
+/// return a string.
+const STRING_CALLS: [&str; 7] = [
+    "States.Format",
+    "States.JsonToString",
+    "States.ArrayGetItem",
+    "States.Base64Encode",
+    "States.Base64Decode",
+    "States.Hash",
+    "States.UUID",
+];
+
+/// `ErrorPath` and `CausePath`: a reference path or an intrinsic call that
+/// returns a string.
 pub fn path_or_call(node: &Node, field: &str, diags: &mut Vec<Diag>) {
     match node.as_str() {
-        Some(text) if intrinsic::is_call(text) => call(node, field, diags),
+        Some(text) if intrinsic::is_call(text) => {
+            if let Ok(parsed) = intrinsic::parse(text)
+                && !STRING_CALLS.contains(&parsed.name.as_str())
+                && crate::check::intrinsics::find(&parsed.name).is_some()
+            {
+                diags.push(Diag::AslBadIntrinsic {
+                    span: inside(node, parsed.name_at.clone()),
+                    field: field.to_string(),
+                    message: format!("`{}` does not return a string", parsed.name),
+                    label: "not allowed here".into(),
+                    help: format!(
+                        "`{field}` takes a call that returns a string: {}",
+                        STRING_CALLS.join(", ")
+                    ),
+                });
+            }
+            call(node, field, diags)
+        }
         _ => {
             path(node, field, PathRule::Reference, diags);
         }
@@ -285,23 +319,8 @@ pub fn resource(node: &Node, diags: &mut Vec<Diag>) {
         diags.push(wrong_type(node, "Resource", "an ARN string"));
         return;
     };
-    let parts: Vec<&str> = text.splitn(6, ':').collect();
-    let problem = match parts.as_slice() {
-        ["arn", partition, ..] if !PARTITIONS.contains(partition) => {
-            "the partition (after `arn:`) is one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc"
-        }
-        ["arn", _, service, _region, _account, rest] if !service.is_empty() && !rest.is_empty() => {
-            return;
-        }
-        _ if text.starts_with("${") => {
-            "this looks like a definition substitution (CloudFormation, SAM, CDK): check the definition after substituting it"
-        }
-        ["arn", ..] => {
-            "an ARN has six parts: arn:partition:service:region:account:resource (region and account may be empty)"
-        }
-        _ => {
-            "a Task's `Resource` is an ARN such as `arn:aws:states:::lambda:invoke` or `arn:aws:lambda:us-east-1:123456789012:function:name`"
-        }
+    let Some(problem) = arn_problem(text) else {
+        return;
     };
     diags.push(Diag::AslBadResource {
         span: node.span,
@@ -310,9 +329,68 @@ pub fn resource(node: &Node, diags: &mut Vec<Diag>) {
     });
 }
 
+/// What is wrong with an ARN, if anything.
+fn arn_problem(text: &str) -> Option<&'static str> {
+    if text.contains("${") {
+        return Some(
+            "this looks like a definition substitution (CloudFormation, SAM, CDK): check the definition after substituting it",
+        );
+    }
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let ["arn", partition, service, _region, account, resource] = parts[..] else {
+        return Some(if text.starts_with("arn:") {
+            "an ARN has six parts: arn:partition:service:region:account:resource (region and account may be empty)"
+        } else {
+            "a Task's `Resource` is an ARN such as `arn:aws:states:::lambda:invoke` or `arn:aws:lambda:us-east-1:123456789012:function:name`"
+        });
+    };
+    if !PARTITIONS.contains(&partition) {
+        return Some(
+            "the partition (after `arn:`) is one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc",
+        );
+    }
+    if !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("the account (the fifth part) is a 12-digit number, or empty");
+    }
+    let bad_resource = resource.is_empty()
+        || resource.ends_with([':', '/'])
+        || resource.contains(char::is_whitespace);
+    if service.is_empty() || bad_resource {
+        return Some(
+            "an ARN names a service and a resource: arn:partition:service:region:account:resource, with no spaces and no trailing `:`",
+        );
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resources_are_arns() {
+        for good in [
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+            "arn:aws:lambda:us-east-1:123456789012:function:name:$LATEST",
+            "arn:aws-cn:states:::ecs:runTask.sync",
+            "arn:aws:states:::s3:getObject",
+        ] {
+            assert_eq!(arn_problem(good), None, "{good}");
+        }
+        for bad in [
+            "lambda:invoke",
+            "arn:aws:states:::lambda:",
+            "arn:aws:x::::",
+            "arn:aws:lambda:us-east-1:abc:function:f",
+            "arn:aws:states:::lambda:invoke\n",
+            "arn:aws-foo:lambda:us-east-1:123456789012:function:f",
+            "arn:${AWS::Partition}:states:::lambda:invoke",
+            "arn:aws:states",
+        ] {
+            assert!(arn_problem(bad).is_some(), "{bad}");
+        }
+    }
 
     #[test]
     fn timestamps_follow_rfc_3339() {
