@@ -18,6 +18,18 @@ fn compile(file: &std::path::Path) -> String {
         .stdout
 }
 
+/// Compiles a flow given as text; the definition and its typed reading.
+fn compile_text(flow: &str) -> (String, nagare::asl::StateMachine) {
+    let out = Test::new()
+        .args(["compile", "-"])
+        .stdin(flow)
+        .run()
+        .success()
+        .stdout;
+    let machine = nagare::asl::read(&out).expect("the definition reads back");
+    (out, machine)
+}
+
 #[test]
 fn every_example_compiles_to_stable_snapshotted_asl() {
     for file in examples() {
@@ -149,14 +161,8 @@ fn crawls_are_waited_for_unless_told_not_to() {
             }}"#
         )
     };
-    let polled = Test::new()
-        .args(["compile", "-"])
-        .stdin(flow(""))
-        .run()
-        .success()
-        .stdout;
+    let (polled, machine) = compile_text(&flow(""));
     assert!(polled.contains("aws-sdk:glue:getCrawler"), "{polled}");
-    let machine = nagare::asl::read(&polled).expect("reads");
     let failed = machine
         .states
         .get("crawl: crawl failed")
@@ -166,12 +172,7 @@ fn crawls_are_waited_for_unless_told_not_to() {
         panic!("{failed:?}")
     };
     assert_eq!(pass.next.as_deref(), Some("alert"));
-    let fire_and_forget = Test::new()
-        .args(["compile", "-"])
-        .stdin(flow("{ wait: false }"))
-        .run()
-        .success()
-        .stdout;
+    let (fire_and_forget, _) = compile_text(&flow("{ wait: false }"));
     assert!(!fire_and_forget.contains("getCrawler"));
 }
 
@@ -184,13 +185,7 @@ fn crawls_in_a_foreach_are_waited_for_in_each_iteration() {
         }
         handler alert { run sns { topic: "t", message: "m" } }
     }"#;
-    let out = Test::new()
-        .args(["compile", "-"])
-        .stdin(flow)
-        .run()
-        .success()
-        .stdout;
-    let machine = nagare::asl::read(&out).expect("reads");
+    let (out, machine) = compile_text(flow);
     let Some(nagare::asl::State::Map(map)) = machine.states.get("crawl") else {
         panic!("crawl is not a Map:\n{out}")
     };
@@ -224,13 +219,7 @@ fn a_result_that_is_not_an_object_is_stored_as_itself() {
         transform each after one foreach $.input.days { run lambda "g" result $.Payload.count }
         handler alert { run lambda "h" result States.Format("{}", $.StatusCode) }
     }"#;
-    let out = Test::new()
-        .args(["compile", "-"])
-        .stdin(flow)
-        .run()
-        .success()
-        .stdout;
-    let machine = nagare::asl::read(&out).expect("reads");
+    let (out, machine) = compile_text(flow);
     let nagare::asl::State::Task(one) = &machine.states["one"] else {
         panic!("{out}")
     };

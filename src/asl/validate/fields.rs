@@ -213,6 +213,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A string field with a fixed set of values.
+    pub fn one_of(&self, key: &str, allowed: &[&str], diags: &mut Vec<Diag>) {
+        if let Some((value, node)) = self.string(key, diags)
+            && !allowed.contains(&value)
+        {
+            diags.push(invalid(
+                node,
+                format!("unknown `{key}` `{value}`"),
+                "unknown value",
+                &format!("`{key}` takes {}", or_list(allowed)),
+            ));
+        }
+    }
+
     /// At most one of `keys` may be set; reports each pair that is.
     pub fn exclusive(&self, keys: &[&str], diags: &mut Vec<Diag>) {
         let present: Vec<&Member> = keys.iter().filter_map(|k| self.member(k)).collect();

@@ -119,16 +119,7 @@ pub(super) fn processor_config(cx: &mut Cx, node: &Node) {
         )),
         None => {}
     }
-    if let Some((kind, node)) = fields.string("ExecutionType", &mut cx.diags)
-        && !matches!(kind, "STANDARD" | "EXPRESS")
-    {
-        cx.diags.push(invalid(
-            node,
-            format!("unknown execution type `{kind}`"),
-            "unknown execution type",
-            "`ExecutionType` is \"STANDARD\" or \"EXPRESS\"",
-        ));
-    }
+    fields.one_of("ExecutionType", &["STANDARD", "EXPRESS"], &mut cx.diags);
 }
 
 /// `ItemReader`: where a Distributed Map reads its items (S3).
@@ -173,18 +164,16 @@ fn item_reader(cx: &mut Cx, node: &Node) {
     if let Some(path) = config.get("MaxItemsPath") {
         values::path(path, "MaxItemsPath", PathRule::Reference, &mut cx.diags);
     }
-    one_of(
-        cx,
-        &config,
+    config.one_of(
         "InputType",
         &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"],
+        &mut cx.diags,
     );
-    one_of(cx, &config, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]);
-    one_of(
-        cx,
-        &config,
+    config.one_of("CSVHeaderLocation", &["FIRST_ROW", "GIVEN"], &mut cx.diags);
+    config.one_of(
         "ManifestType",
         &["ATHENA_DATA", "S3_INVENTORY"],
+        &mut cx.diags,
     );
 }
 
@@ -270,27 +259,12 @@ fn result_writer(cx: &mut Cx, node: &Node) {
         |_| None,
         &mut cx.diags,
     );
-    one_of(cx, &config, "OutputType", &["JSON", "JSONL"]);
-    one_of(
-        cx,
-        &config,
+    config.one_of("OutputType", &["JSON", "JSONL"], &mut cx.diags);
+    config.one_of(
         "Transformation",
         &["NONE", "COMPACT", "FLATTEN"],
+        &mut cx.diags,
     );
-}
-
-/// A string field with a fixed set of values.
-fn one_of(cx: &mut Cx, fields: &Fields, key: &str, allowed: &[&str]) {
-    if let Some((value, node)) = fields.string(key, &mut cx.diags)
-        && !allowed.contains(&value)
-    {
-        cx.diags.push(invalid(
-            node,
-            format!("unknown `{key}` `{value}`"),
-            "unknown value",
-            &format!("`{key}` is one of {}", allowed.join(", ")),
-        ));
-    }
 }
 
 fn resource_and_parameters(cx: &mut Cx, fields: &Fields) {

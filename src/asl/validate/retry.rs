@@ -42,16 +42,7 @@ pub fn retriers(cx: &mut Cx, state: &Fields) {
         fields.integer("MaxAttempts", 0, MAX_SECONDS, &mut cx.diags);
         fields.number("BackoffRate", 1.0, f64::INFINITY, &mut cx.diags);
         fields.integer("MaxDelaySeconds", 1, MAX_DELAY, &mut cx.diags);
-        if let Some((jitter, node)) = fields.string("JitterStrategy", &mut cx.diags)
-            && !matches!(jitter, "FULL" | "NONE")
-        {
-            cx.diags.push(invalid(
-                node,
-                format!("unknown jitter strategy `{jitter}`"),
-                "unknown strategy",
-                "`JitterStrategy` is \"FULL\" or \"NONE\"",
-            ));
-        }
+        fields.one_of("JitterStrategy", &["FULL", "NONE"], &mut cx.diags);
     }
 }
 
