@@ -1,6 +1,6 @@
 //! nagare (流れ, "flow"): a compiler and interpreter for `.flow` workflows that
 //! target AWS Step Functions. Modules in pipeline order:
-//! source → syntax → check → graph → (asl, interp, deploy in later stages).
+//! source → syntax → check → graph → asl → interp (deploy in a later stage).
 
 // pest_derive without its `std` feature names `alloc` from the crate root.
 extern crate alloc;
@@ -15,6 +15,8 @@ pub mod cli;
 pub mod diagnostics;
 /// The checked flow as a dependency graph, its queries and its renderings.
 pub mod graph;
+/// The interpreter: runs ASL state machines on a simulated clock.
+pub mod interp;
 /// ASL JSONPath: parsing and the facts the checker needs.
 pub mod path;
 /// Files, spans and line/column arithmetic.

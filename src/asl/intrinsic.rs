@@ -27,7 +27,9 @@ pub struct Arg {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArgKind {
-    /// The string with its escapes resolved.
+    /// A string literal as written between its quotes, escapes intact:
+    /// `States.Format` must tell an escaped `\{` from a placeholder `{}`.
+    /// [`unescape`] gives its value.
     String(String),
     Number(serde_json::Number),
     Bool(bool),
@@ -46,6 +48,20 @@ pub struct IntrinsicError {
 /// AWS nests at most 10 calls in one field; deeper input is refused, not
 /// recursed into.
 pub const MAX_NESTING: usize = 10;
+
+/// The value of a string literal: `\'`, `\{`, `\}` and `\\` stand for
+/// the character after the backslash.
+pub fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Whether a `.$` value is meant as a call rather than a path.
 pub fn is_call(text: &str) -> bool {
@@ -166,16 +182,16 @@ impl Parser<'_> {
     fn string(&mut self) -> Result<String, IntrinsicError> {
         let start = self.pos;
         self.pos += 1;
-        let mut out = String::new();
         let mut chars = self.rest().char_indices();
         while let Some((i, c)) = chars.next() {
             match c {
                 '\'' => {
+                    let raw = self.rest()[..i].to_string();
                     self.pos += i + 1;
-                    return Ok(out);
+                    return Ok(raw);
                 }
                 '\\' => match chars.next() {
-                    Some((_, e @ ('\'' | '{' | '}' | '\\'))) => out.push(e),
+                    Some((_, '\'' | '{' | '}' | '\\')) => {}
                     Some((j, e)) => {
                         let at = self.pos + i..self.pos + j + e.len_utf8();
                         return Err(IntrinsicError {
@@ -187,7 +203,7 @@ impl Parser<'_> {
                     }
                     None => break,
                 },
-                c => out.push(c),
+                _ => {}
             }
         }
         Err(IntrinsicError {
@@ -280,7 +296,8 @@ mod tests {
         let got = args(
             r"States.Format('it\'s {} \{x\}', $.a['b,c'], 3, -1.5, true, null, States.UUID())",
         );
-        assert_eq!(got[0], ArgKind::String("it's {} {x}".into()));
+        assert_eq!(got[0], ArgKind::String(r"it\'s {} \{x\}".into()));
+        assert_eq!(unescape(r"it\'s {} \{x\}"), "it's {} {x}");
         assert!(matches!(&got[1], ArgKind::Path(p) if p.steps.len() == 2));
         assert_eq!(got[2], ArgKind::Number(3.into()));
         assert!(matches!(got[3], ArgKind::Number(_)));

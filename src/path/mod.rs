@@ -17,12 +17,14 @@
 use std::fmt;
 
 mod display;
+mod eval;
 mod filter;
 mod messages;
 mod parser;
 #[cfg(test)]
 mod tests;
 
+pub use eval::{Selection, select};
 use parser::Parser;
 
 /// Deepest nesting of filters, `(` groups and `!` in one path (see `TOO_DEEP`).

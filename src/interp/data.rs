@@ -1,0 +1,222 @@
+//! The JSONPath data flow of a state: InputPath, payload templates
+//! (Parameters, ItemSelector, ResultSelector), ResultPath and OutputPath,
+//! with the errors AWS raises when they fail.
+
+use serde_json::{Map, Value};
+
+use super::failure::{self, Failure};
+use super::intrinsics;
+use crate::asl::intrinsic;
+use crate::path::{self, JsonPath, Selection, Step};
+
+/// The largest payload a state may take or give: 256 KiB, as serialised.
+pub const MAX_PAYLOAD: usize = 256 * 1024;
+
+/// Parses a path from a definition. Definitions are validated before they
+/// run, so a failure here means a path built at run time (none today).
+pub fn parse_path(text: &str) -> Result<JsonPath, Failure> {
+    path::parse(text.trim_matches(|c: char| c <= ' '))
+        .map_err(|e| Failure::runtime(format!("invalid path `{text}`: {e}")))
+}
+
+/// Reads a path; a definite path that finds nothing is `States.Runtime`.
+pub fn read(text: &str, data: &Value, context: &Value) -> Result<Value, Failure> {
+    let parsed = parse_path(text)?;
+    match path::select(&parsed, data, context) {
+        Selection::One(v) => Ok(v.clone()),
+        Selection::Many(vs) => Ok(Value::Array(vs.into_iter().cloned().collect())),
+        Selection::Missing => Err(Failure::runtime(format!(
+            "the JSONPath `{text}` could not be found in the input {}",
+            preview(if parsed.context { context } else { data })
+        ))),
+    }
+}
+
+/// `InputPath`/`OutputPath`: absent is `$`, `null` gives `{}`.
+pub fn filter(
+    path: &Option<Option<String>>,
+    value: Value,
+    context: &Value,
+) -> Result<Value, Failure> {
+    match path {
+        None => Ok(value),
+        Some(None) => Ok(Value::Object(Map::new())),
+        Some(Some(p)) if p == "$" => Ok(value),
+        Some(Some(p)) => read(p, &value, context),
+    }
+}
+
+/// Evaluates a payload template: `"key.$"` fields take a path's value or
+/// a call's result; other fields are copied, objects walked at any depth.
+pub fn template(
+    template: &Value,
+    data: &Value,
+    context: &Value,
+    rng: &mut intrinsics::Rng,
+) -> Result<Value, Failure> {
+    Ok(match template {
+        Value::Object(fields) => {
+            let mut out = Map::with_capacity(fields.len());
+            for (key, value) in fields {
+                match key.strip_suffix(".$") {
+                    Some(name) => {
+                        let text = value.as_str().unwrap_or_default();
+                        let computed = if intrinsic::is_call(text) {
+                            intrinsics::evaluate(text, data, context, rng)?
+                        } else {
+                            read(text, data, context)?
+                        };
+                        out.insert(name.to_string(), computed);
+                    }
+                    None => {
+                        out.insert(key.clone(), template_value(value, data, context, rng)?);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        other => template_value(other, data, context, rng)?,
+    })
+}
+
+fn template_value(
+    value: &Value,
+    data: &Value,
+    context: &Value,
+    rng: &mut intrinsics::Rng,
+) -> Result<Value, Failure> {
+    match value {
+        Value::Object(_) => template(value, data, context, rng),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| template_value(item, data, context, rng))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        other => Ok(other.clone()),
+    }
+}
+
+/// `ResultPath`: absent replaces the input, `null` keeps the input and
+/// drops the result, a path places the result inside the input (creating
+/// objects on the way; anything else in the way is
+/// `States.ResultPathMatchFailure`).
+pub fn place(path: &Option<Option<String>>, input: Value, result: Value) -> Result<Value, Failure> {
+    let text = match path {
+        None => return Ok(result),
+        Some(None) => return Ok(input),
+        Some(Some(text)) => text,
+    };
+    let parsed = parse_path(text)?;
+    if parsed.steps.is_empty() {
+        return Ok(result);
+    }
+    let mut root = input;
+    let mut slot = &mut root;
+    let failed = |why: &str| {
+        Failure::new(
+            failure::RESULT_PATH,
+            format!("unable to apply ResultPath `{text}`: {why}"),
+        )
+    };
+    for step in &parsed.steps {
+        slot = match (step, slot) {
+            (Step::Field(name), Value::Object(map)) => map
+                .entry(name.clone())
+                .or_insert_with(|| Value::Object(Map::new())),
+            (Step::Index(i), Value::Array(items)) => {
+                let len = items.len() as i64;
+                let at = if *i < 0 { len + i } else { *i };
+                match usize::try_from(at).ok().filter(|&at| at < items.len()) {
+                    Some(at) => &mut items[at],
+                    None => return Err(failed("the index is outside the array")),
+                }
+            }
+            (_, other) => {
+                return Err(failed(&format!(
+                    "the path goes through {}, which is not an object",
+                    kind(other)
+                )));
+            }
+        };
+    }
+    *slot = result;
+    Ok(root)
+}
+
+/// `States.DataLimitExceeded` when a payload is over 256 KiB.
+pub fn within_limit(value: &Value, what: &str) -> Result<(), Failure> {
+    let size = serde_json::to_vec(value).map_or(0, |v| v.len());
+    if size > MAX_PAYLOAD {
+        return Err(Failure::new(
+            failure::DATA_LIMIT,
+            format!("the {what} is {size} bytes, over the limit of {MAX_PAYLOAD} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A value in a message, cut short.
+pub fn preview(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(200) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn result_path_places_and_fails_like_aws() {
+        let input = json!({"a": {"b": 1}, "s": "text"});
+        assert_eq!(
+            place(&Some(Some("$.a.c".into())), input.clone(), json!(2)).expect("placed"),
+            json!({"a": {"b": 1, "c": 2}, "s": "text"})
+        );
+        assert_eq!(
+            place(&Some(Some("$.new.deep".into())), input.clone(), json!(2)).expect("placed"),
+            json!({"a": {"b": 1}, "s": "text", "new": {"deep": 2}})
+        );
+        assert_eq!(
+            place(&None, input.clone(), json!(2)).expect("replaced"),
+            json!(2)
+        );
+        assert_eq!(
+            place(&Some(None), input.clone(), json!(2)).expect("kept"),
+            input
+        );
+        let failed = place(&Some(Some("$.s.x".into())), input, json!(2)).expect_err("a string");
+        assert_eq!(failed.error, "States.ResultPathMatchFailure");
+    }
+
+    #[test]
+    fn templates_read_paths_and_context() {
+        let mut rng = intrinsics::Rng::seeded(1);
+        let t =
+            json!({"x.$": "$.a", "k": {"y.$": "$$.Map.Item.Index"}, "l": [{"z.$": "$.a"}], "c": 1});
+        let out = template(
+            &t,
+            &json!({"a": 5}),
+            &json!({"Map": {"Item": {"Index": 3}}}),
+            &mut rng,
+        )
+        .expect("evaluated");
+        assert_eq!(out, json!({"x": 5, "k": {"y": 3}, "l": [{"z": 5}], "c": 1}));
+        let missing = template(&json!({"x.$": "$.nope"}), &json!({}), &json!({}), &mut rng);
+        assert_eq!(missing.expect_err("missing").error, "States.Runtime");
+    }
+}

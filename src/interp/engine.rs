@@ -1,0 +1,846 @@
+//! Running states. The clock is simulated: waits, retry delays and task
+//! durations move it forward without sleeping, so an execution with hours
+//! of waiting ends at once and reports when each thing would have happened.
+//! Parallel branches and Map iterations each start at the time their state
+//! does and run on their own clock; the state ends when the last of them
+//! does (with `MaxConcurrency`, an iteration waits for a free slot).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use indexmap::IndexMap;
+use serde_json::{Map as JsonMap, Value, json};
+
+use super::choice;
+use super::data::{self, filter, place, template, within_limit};
+use super::failure::{self, Failure, matches};
+use super::history::{Detail, Event};
+use super::intrinsics::{self, Rng};
+use super::tasks::{Outcome, Tasks};
+use super::time::{format_millis, parse_millis};
+use crate::asl::{Catcher, Choice, Fail, Map, Parallel, Pass, Retrier, State, Task, Wait};
+
+/// Limits that keep any definition from running away.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// History events, as AWS's 25,000.
+    pub max_events: usize,
+    /// Items one Map state may iterate over.
+    pub max_map_items: usize,
+    /// Nesting of Parallel and Map states inside each other.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_events: 25_000,
+            max_map_items: 1_000_000,
+            max_depth: 64,
+        }
+    }
+}
+
+/// A failure and when it happened.
+pub type Failed = (Failure, i64);
+
+pub(super) struct Engine<'t> {
+    pub tasks: &'t mut dyn Tasks,
+    pub rng: Rng,
+    pub limits: Limits,
+    pub history: Vec<Event>,
+    /// The context object (`$$`); `State` and `Map` change as states run.
+    pub context: Value,
+    /// When the whole execution times out (top-level `TimeoutSeconds`).
+    pub deadline: Option<i64>,
+    pub timed_out: bool,
+    depth: usize,
+}
+
+/// Where a state sends the execution next.
+enum Next {
+    State(String),
+    End,
+}
+
+impl<'t> Engine<'t> {
+    pub fn new(tasks: &'t mut dyn Tasks, rng: Rng, limits: Limits, context: Value) -> Self {
+        Engine {
+            tasks,
+            rng,
+            limits,
+            history: Vec::new(),
+            context,
+            deadline: None,
+            timed_out: false,
+            depth: 0,
+        }
+    }
+
+    pub fn event(&mut self, at: i64, kind: &'static str, details: Detail) -> Result<(), Failed> {
+        if self.history.len() >= self.limits.max_events {
+            return Err((
+                Failure::runtime(format!(
+                    "the execution reached the limit of {} history events (raise it with --max-transitions)",
+                    self.limits.max_events
+                )),
+                at,
+            ));
+        }
+        self.history.push(Event {
+            id: self.history.len() + 1,
+            timestamp: at,
+            kind,
+            depth: self.depth,
+            details,
+        });
+        Ok(())
+    }
+
+    /// Runs a machine's states from `start` until one ends it.
+    pub fn run_states(
+        &mut self,
+        states: &IndexMap<String, State>,
+        start: &str,
+        mut input: Value,
+        mut now: i64,
+    ) -> Result<(Value, i64), Failed> {
+        let mut name = start.to_string();
+        loop {
+            if self.deadline.is_some_and(|d| now > d) {
+                self.timed_out = true;
+                return Err((
+                    Failure::new(
+                        failure::TIMEOUT,
+                        "the execution ran longer than its TimeoutSeconds",
+                    ),
+                    now,
+                ));
+            }
+            let Some(state) = states.get(&name) else {
+                return Err((Failure::runtime(format!("no state named `{name}`")), now));
+            };
+            let kind = type_name(state);
+            self.event(now, entered(kind), with_input(&name, &input))?;
+            self.set_state_context(&name, now, 0);
+            let (output, next, at) = self.state(&name, state, input, now)?;
+            now = at;
+            if !matches!(state, State::Fail(_)) {
+                self.event(now, exited(kind), with_output(&name, &output))?;
+            }
+            match next {
+                Next::State(to) => {
+                    name = to;
+                    input = output;
+                }
+                Next::End => return Ok((output, now)),
+            }
+        }
+    }
+
+    fn set_state_context(&mut self, name: &str, now: i64, retry: u64) {
+        if let Value::Object(ctx) = &mut self.context {
+            ctx.insert(
+                "State".into(),
+                json!({ "Name": name, "EnteredTime": format_millis(now), "RetryCount": retry }),
+            );
+        }
+    }
+
+    fn state(
+        &mut self,
+        name: &str,
+        state: &State,
+        input: Value,
+        now: i64,
+    ) -> Result<(Value, Next, i64), Failed> {
+        let at = |f: Failure| (f, now);
+        match state {
+            State::Pass(pass) => {
+                let output = self.pass(pass, input).map_err(at)?;
+                Ok((output, next_of(&pass.next), now))
+            }
+            State::Task(task) => self.with_retries(
+                name,
+                &task.retry,
+                &task.catch,
+                &task.next,
+                input,
+                now,
+                |engine, input, now| engine.task(name, task, input, now),
+            ),
+            State::Parallel(parallel) => self.with_retries(
+                name,
+                &parallel.retry,
+                &parallel.catch,
+                &parallel.next,
+                input,
+                now,
+                |engine, input, now| engine.parallel(parallel, input, now),
+            ),
+            State::Map(map) => self.with_retries(
+                name,
+                &map.retry,
+                &map.catch,
+                &map.next,
+                input,
+                now,
+                |engine, input, now| engine.map(map, input, now),
+            ),
+            State::Choice(c) => {
+                let (output, next) = self.choice(c, input).map_err(at)?;
+                Ok((output, Next::State(next), now))
+            }
+            State::Wait(wait) => {
+                let (output, until) = self.wait(wait, input, now)?;
+                Ok((output, next_of(&wait.next), until))
+            }
+            State::Succeed(s) => {
+                let effective = filter(&s.input_path, input, &self.context).map_err(at)?;
+                let output = filter(&s.output_path, effective, &self.context).map_err(at)?;
+                Ok((output, Next::End, now))
+            }
+            State::Fail(fail) => Err((self.fail(fail, &input).map_err(at)?, now)),
+        }
+    }
+
+    fn pass(&mut self, pass: &Pass, input: Value) -> Result<Value, Failure> {
+        let effective = filter(&pass.input_path, input.clone(), &self.context)?;
+        let result = match (&pass.parameters, &pass.result) {
+            (Some(parameters), _) => {
+                template(parameters, &effective, &self.context, &mut self.rng)?
+            }
+            (None, Some(result)) => result.clone(),
+            (None, None) => effective,
+        };
+        let placed = place(&pass.result_path, input, result)?;
+        filter(&pass.output_path, placed, &self.context)
+    }
+
+    fn choice(&mut self, state: &Choice, input: Value) -> Result<(Value, String), Failure> {
+        let effective = filter(&state.input_path, input, &self.context)?;
+        let mut chosen = None;
+        for rule in &state.choices {
+            if choice::matches(rule, &effective, &self.context)? {
+                chosen = rule.next.clone();
+                break;
+            }
+        }
+        let next = chosen.or_else(|| state.default.clone()).ok_or_else(|| {
+            Failure::new(
+                failure::NO_CHOICE,
+                format!(
+                    "no Choice rule matched the input {}",
+                    data::preview(&effective)
+                ),
+            )
+        })?;
+        let output = filter(&state.output_path, effective, &self.context)?;
+        Ok((output, next))
+    }
+
+    fn wait(&mut self, wait: &Wait, input: Value, now: i64) -> Result<(Value, i64), Failed> {
+        let at = |f: Failure| (f, now);
+        let effective = filter(&wait.input_path, input, &self.context).map_err(at)?;
+        let seconds_at = |value: Value, field: &str| -> Result<i64, Failure> {
+            value
+                .as_u64()
+                .map(|s| now.saturating_add((s as i64).saturating_mul(1000)))
+                .ok_or_else(|| {
+                    Failure::runtime(format!(
+                        "{field} must select a non-negative integer, not {}",
+                        data::preview(&value)
+                    ))
+                })
+        };
+        let stamp_at = |value: Value, field: &str| -> Result<i64, Failure> {
+            value
+                .as_str()
+                .and_then(parse_millis)
+                .map(|t| t.max(now))
+                .ok_or_else(|| {
+                    Failure::runtime(format!(
+                        "{field} must select a timestamp, not {}",
+                        data::preview(&value)
+                    ))
+                })
+        };
+        let until = if let Some(s) = wait.seconds {
+            now.saturating_add((s as i64).saturating_mul(1000))
+        } else if let Some(t) = &wait.timestamp {
+            stamp_at(Value::String(t.clone()), "Timestamp").map_err(at)?
+        } else if let Some(p) = &wait.seconds_path {
+            seconds_at(
+                data::read(p, &effective, &self.context).map_err(at)?,
+                "SecondsPath",
+            )
+            .map_err(at)?
+        } else if let Some(p) = &wait.timestamp_path {
+            stamp_at(
+                data::read(p, &effective, &self.context).map_err(at)?,
+                "TimestampPath",
+            )
+            .map_err(at)?
+        } else {
+            now
+        };
+        let output = filter(&wait.output_path, effective, &self.context).map_err(at)?;
+        Ok((output, until))
+    }
+
+    fn fail(&mut self, fail: &Fail, input: &Value) -> Result<Failure, Failure> {
+        let text = |engine: &mut Self,
+                    fixed: &Option<String>,
+                    path: &Option<String>|
+         -> Result<String, Failure> {
+            if let Some(fixed) = fixed {
+                return Ok(fixed.clone());
+            }
+            let Some(path) = path else {
+                return Ok(String::new());
+            };
+            let value = if crate::asl::intrinsic::is_call(path) {
+                intrinsics::evaluate(path, input, &engine.context, &mut engine.rng)?
+            } else {
+                data::read(path, input, &engine.context)?
+            };
+            value.as_str().map(str::to_string).ok_or_else(|| {
+                Failure::runtime(format!(
+                    "`{path}` must select a string, not {}",
+                    data::kind(&value)
+                ))
+            })
+        };
+        Ok(Failure::new(
+            text(self, &fail.error, &fail.error_path)?,
+            text(self, &fail.cause, &fail.cause_path)?,
+        ))
+    }
+
+    /// Runs one attempt after another under `Retry`, then `Catch`.
+    #[allow(clippy::too_many_arguments)]
+    fn with_retries(
+        &mut self,
+        name: &str,
+        retriers: &[Retrier],
+        catchers: &[Catcher],
+        next: &Option<String>,
+        input: Value,
+        mut now: i64,
+        mut attempt: impl FnMut(&mut Self, Value, i64) -> Result<(Value, i64), Failed>,
+    ) -> Result<(Value, Next, i64), Failed> {
+        let mut counts = vec![0u64; retriers.len()];
+        let mut retries = 0;
+        loop {
+            let (failure, at) = match attempt(self, input.clone(), now) {
+                Ok((output, at)) => return Ok((output, next_of(next), at)),
+                Err(failed) => failed,
+            };
+            now = at;
+            if self.timed_out {
+                return Err((failure, now));
+            }
+            let retrier = retriers
+                .iter()
+                .position(|r| matches(&r.error_equals, &failure.error));
+            if let Some(i) = retrier {
+                let r = &retriers[i];
+                if counts[i] < r.max_attempts.unwrap_or(3) {
+                    let delay = self.delay(r, counts[i]);
+                    counts[i] += 1;
+                    retries += 1;
+                    self.event(
+                        now,
+                        "StateRetryScheduled",
+                        Detail {
+                            error: Some(failure.error.clone()),
+                            cause: Some(failure.cause.clone()),
+                            wait_seconds: Some(delay as f64 / 1000.0),
+                            ..Detail::named(name)
+                        },
+                    )?;
+                    now += delay;
+                    self.set_state_context(name, now, retries);
+                    continue;
+                }
+            }
+            let Some(catcher) = catchers
+                .iter()
+                .find(|c| matches(&c.error_equals, &failure.error))
+            else {
+                return Err((failure, now));
+            };
+            self.event(
+                now,
+                "StateCaught",
+                Detail {
+                    error: Some(failure.error.clone()),
+                    cause: Some(failure.cause.clone()),
+                    output: Some(Value::String(catcher.next.clone())),
+                    ..Detail::named(name)
+                },
+            )?;
+            let path = catcher.result_path.clone().or(Some(Some("$".into())));
+            let output = place(&path, input, failure.to_json()).map_err(|f| (f, now))?;
+            return Ok((output, Next::State(catcher.next.clone()), now));
+        }
+    }
+
+    /// AWS's retry arithmetic: IntervalSeconds × BackoffRate^n, capped by
+    /// MaxDelaySeconds, and with FULL jitter a random part of that.
+    fn delay(&mut self, r: &Retrier, n: u64) -> i64 {
+        let interval = r.interval_seconds.unwrap_or(1) as f64;
+        let rate = r
+            .backoff_rate
+            .as_ref()
+            .and_then(serde_json::Number::as_f64)
+            .unwrap_or(2.0);
+        let mut seconds = interval * rate.powi(n.min(i32::MAX as u64) as i32);
+        if let Some(cap) = r.max_delay_seconds {
+            seconds = seconds.min(cap as f64);
+        }
+        if r.jitter_strategy == Some(crate::asl::JitterStrategy::Full) {
+            seconds *= self.rng.unit();
+        }
+        (seconds.min(1e12) * 1000.0).round() as i64
+    }
+
+    fn task(
+        &mut self,
+        name: &str,
+        task: &Task,
+        input: Value,
+        now: i64,
+    ) -> Result<(Value, i64), Failed> {
+        let at = |f: Failure| (f, now);
+        let effective = filter(&task.input_path, input.clone(), &self.context).map_err(at)?;
+        let arguments = match &task.parameters {
+            Some(p) => template(p, &effective, &self.context, &mut self.rng).map_err(at)?,
+            None => effective.clone(),
+        };
+        within_limit(&arguments, "task input").map_err(at)?;
+        let timeout = match (&task.timeout_seconds, &task.timeout_seconds_path) {
+            (Some(s), _) => Some(*s as i64 * 1000),
+            (None, Some(p)) => data::read(p, &effective, &self.context)
+                .map_err(at)?
+                .as_u64()
+                .map(|s| s as i64 * 1000),
+            (None, None) => None,
+        };
+        self.event(
+            now,
+            "TaskScheduled",
+            Detail {
+                resource: Some(task.resource.clone()),
+                input: Some(arguments.clone()),
+                ..Detail::named(name)
+            },
+        )?;
+        let Outcome {
+            result,
+            millis,
+            source,
+        } = self.tasks.call(name, &task.resource, &arguments);
+        let end = now + millis.max(0);
+        let heartbeat = task.heartbeat_seconds.map(|s| s as i64 * 1000);
+        // Nothing in a dry run sends heartbeats: a task that outlasts its
+        // heartbeat interval (and ends before its timeout) misses one.
+        if let Some(beat) = heartbeat
+            && millis > beat
+            && timeout.is_none_or(|t| beat < t)
+        {
+            let failure = Failure::new(
+                failure::HEARTBEAT,
+                format!("no heartbeat within {} seconds", beat / 1000),
+            );
+            self.event(
+                now + beat,
+                "TaskTimedOut",
+                Detail {
+                    error: Some(failure.error.clone()),
+                    cause: Some(failure.cause.clone()),
+                    ..Detail::named(name)
+                },
+            )?;
+            return Err((failure, now + beat));
+        }
+        if let Some(limit) = timeout
+            && millis > limit
+        {
+            let failure = Failure::new(
+                failure::TIMEOUT,
+                format!("the task ran longer than {} seconds", limit / 1000),
+            );
+            self.event(
+                now + limit,
+                "TaskTimedOut",
+                Detail {
+                    error: Some(failure.error.clone()),
+                    cause: Some(failure.cause.clone()),
+                    ..Detail::named(name)
+                },
+            )?;
+            return Err((failure, now + limit));
+        }
+        let raw = match result {
+            Ok(raw) => raw,
+            Err(failure) => {
+                self.event(
+                    end,
+                    "TaskFailed",
+                    Detail {
+                        error: Some(failure.error.clone()),
+                        cause: Some(failure.cause.clone()),
+                        source: Some(source),
+                        ..Detail::named(name)
+                    },
+                )?;
+                return Err((failure, end));
+            }
+        };
+        self.event(
+            end,
+            "TaskSucceeded",
+            Detail {
+                output: Some(raw.clone()),
+                source: Some(source),
+                ..Detail::named(name)
+            },
+        )?;
+        let at_end = |f: Failure| (f, end);
+        within_limit(&raw, "task result").map_err(at_end)?;
+        let selected = match &task.result_selector {
+            Some(selector) => {
+                template(selector, &raw, &self.context, &mut self.rng).map_err(at_end)?
+            }
+            None => raw,
+        };
+        let placed = place(&task.result_path, input, selected).map_err(at_end)?;
+        let output = filter(&task.output_path, placed, &self.context).map_err(at_end)?;
+        within_limit(&output, "state output").map_err(at_end)?;
+        Ok((output, end))
+    }
+
+    fn nested(&mut self, now: i64) -> Result<(), Failed> {
+        if self.depth >= self.limits.max_depth {
+            return Err((
+                Failure::runtime(format!(
+                    "Parallel and Map states are nested more than {} deep",
+                    self.limits.max_depth
+                )),
+                now,
+            ));
+        }
+        Ok(())
+    }
+
+    fn parallel(
+        &mut self,
+        state: &Parallel,
+        input: Value,
+        now: i64,
+    ) -> Result<(Value, i64), Failed> {
+        self.nested(now)?;
+        let at = |f: Failure| (f, now);
+        let effective = filter(&state.input_path, input.clone(), &self.context).map_err(at)?;
+        let branch_input = match &state.parameters {
+            Some(p) => template(p, &effective, &self.context, &mut self.rng).map_err(at)?,
+            None => effective,
+        };
+        self.event(now, "ParallelStateStarted", Detail::default())?;
+        let mut outputs = Vec::with_capacity(state.branches.len());
+        let mut first_failure: Option<Failed> = None;
+        let mut end = now;
+        self.depth += 1;
+        for branch in &state.branches {
+            let saved = self.context.get("State").cloned();
+            let run = self.run_states(&branch.states, &branch.start_at, branch_input.clone(), now);
+            if let (Some(saved), Value::Object(ctx)) = (saved, &mut self.context) {
+                ctx.insert("State".into(), saved);
+            }
+            match run {
+                Ok((output, at)) => {
+                    end = end.max(at);
+                    outputs.push(output);
+                }
+                // The branch that fails first stops the others.
+                Err((f, at)) => {
+                    if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
+                        first_failure = Some((f, at));
+                    }
+                    if self.timed_out {
+                        break;
+                    }
+                }
+            }
+        }
+        self.depth -= 1;
+        if let Some((failure, at)) = first_failure {
+            self.event(
+                at,
+                "ParallelStateFailed",
+                Detail {
+                    error: Some(failure.error.clone()),
+                    cause: Some(failure.cause.clone()),
+                    ..Detail::default()
+                },
+            )?;
+            return Err((failure, at));
+        }
+        self.event(end, "ParallelStateSucceeded", Detail::default())?;
+        self.finish(
+            &state.result_selector,
+            &state.result_path,
+            &state.output_path,
+            input,
+            Value::Array(outputs),
+            end,
+        )
+    }
+
+    fn map(&mut self, state: &Map, input: Value, now: i64) -> Result<(Value, i64), Failed> {
+        self.nested(now)?;
+        let at = |f: Failure| (f, now);
+        let effective = filter(&state.input_path, input.clone(), &self.context).map_err(at)?;
+        let items = match &state.items_path {
+            Some(p) => data::read(p, &effective, &self.context).map_err(at)?,
+            None => effective.clone(),
+        };
+        let Value::Array(items) = items else {
+            return Err(at(Failure::runtime(format!(
+                "the Map's items must be an array, not {}",
+                data::kind(&items)
+            ))));
+        };
+        if items.len() > self.limits.max_map_items {
+            return Err(at(Failure::runtime(format!(
+                "the Map has {} items; the limit is {}",
+                items.len(),
+                self.limits.max_map_items
+            ))));
+        }
+        let concurrency = match (&state.max_concurrency, &state.max_concurrency_path) {
+            (Some(n), _) => *n as usize,
+            (None, Some(p)) => data::read(p, &effective, &self.context)
+                .map_err(at)?
+                .as_u64()
+                .unwrap_or(0) as usize,
+            (None, None) => 0,
+        };
+        let Some(processor) = state.item_processor.as_ref().or(state.iterator.as_ref()) else {
+            return Err(at(Failure::runtime("a Map without a processor")));
+        };
+        let selector = state.item_selector.as_ref().or(state.parameters.as_ref());
+        self.event(
+            now,
+            "MapStateStarted",
+            Detail {
+                index: Some(items.len()),
+                ..Detail::default()
+            },
+        )?;
+        // Free times of the concurrency slots (all free at the start).
+        let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
+        let mut outputs = Vec::with_capacity(items.len());
+        let mut end = now;
+        let mut first_failure: Option<Failed> = None;
+        self.depth += 1;
+        for (index, item) in items.into_iter().enumerate() {
+            let start = if concurrency == 0 || slots.len() < concurrency {
+                now
+            } else {
+                slots.pop().map_or(now, |Reverse(t)| t.max(now))
+            };
+            let iteration_input = match selector {
+                Some(t) => {
+                    if let Value::Object(ctx) = &mut self.context {
+                        ctx.insert(
+                            "Map".into(),
+                            json!({ "Item": { "Index": index, "Value": item } }),
+                        );
+                    }
+                    let built = template(t, &effective, &self.context, &mut self.rng);
+                    if let Value::Object(ctx) = &mut self.context {
+                        ctx.remove("Map");
+                    }
+                    built.map_err(|f| (f, start))?
+                }
+                None => item,
+            };
+            self.event(
+                start,
+                "MapIterationStarted",
+                Detail {
+                    index: Some(index),
+                    ..Detail::default()
+                },
+            )?;
+            let saved = self.context.get("State").cloned();
+            let run = self.run_states(
+                &processor.states,
+                &processor.start_at,
+                iteration_input,
+                start,
+            );
+            if let (Some(saved), Value::Object(ctx)) = (saved, &mut self.context) {
+                ctx.insert("State".into(), saved);
+            }
+            match run {
+                Ok((output, at)) => {
+                    self.event(
+                        at,
+                        "MapIterationSucceeded",
+                        Detail {
+                            index: Some(index),
+                            ..Detail::default()
+                        },
+                    )?;
+                    slots.push(Reverse(at));
+                    end = end.max(at);
+                    outputs.push(output);
+                }
+                Err((f, at)) => {
+                    self.event(
+                        at,
+                        "MapIterationFailed",
+                        Detail {
+                            index: Some(index),
+                            error: Some(f.error.clone()),
+                            cause: Some(f.cause.clone()),
+                            ..Detail::default()
+                        },
+                    )?;
+                    if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
+                        first_failure = Some((f, at));
+                    }
+                    // An inline Map fails at its first failed iteration.
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        if let Some((failure, at)) = first_failure {
+            self.event(
+                at,
+                "MapStateFailed",
+                Detail {
+                    error: Some(failure.error.clone()),
+                    cause: Some(failure.cause.clone()),
+                    ..Detail::default()
+                },
+            )?;
+            return Err((failure, at));
+        }
+        self.event(end, "MapStateSucceeded", Detail::default())?;
+        self.finish(
+            &state.result_selector,
+            &state.result_path,
+            &state.output_path,
+            input,
+            Value::Array(outputs),
+            end,
+        )
+    }
+
+    /// ResultSelector → ResultPath → OutputPath after Parallel or Map.
+    fn finish(
+        &mut self,
+        selector: &Option<Value>,
+        result_path: &Option<Option<String>>,
+        output_path: &Option<Option<String>>,
+        input: Value,
+        result: Value,
+        at: i64,
+    ) -> Result<(Value, i64), Failed> {
+        let fail = |f: Failure| (f, at);
+        let selected = match selector {
+            Some(s) => template(s, &result, &self.context, &mut self.rng).map_err(fail)?,
+            None => result,
+        };
+        let placed = place(result_path, input, selected).map_err(fail)?;
+        let output = filter(output_path, placed, &self.context).map_err(fail)?;
+        within_limit(&output, "state output").map_err(fail)?;
+        Ok((output, at))
+    }
+}
+
+fn next_of(next: &Option<String>) -> Next {
+    match next {
+        Some(n) => Next::State(n.clone()),
+        None => Next::End,
+    }
+}
+
+fn type_name(state: &State) -> &'static str {
+    match state {
+        State::Task(_) => "Task",
+        State::Pass(_) => "Pass",
+        State::Choice(_) => "Choice",
+        State::Wait(_) => "Wait",
+        State::Succeed(_) => "Succeed",
+        State::Fail(_) => "Fail",
+        State::Parallel(_) => "Parallel",
+        State::Map(_) => "Map",
+    }
+}
+
+fn entered(kind: &str) -> &'static str {
+    match kind {
+        "Task" => "TaskStateEntered",
+        "Pass" => "PassStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        "Map" => "MapStateEntered",
+        _ => "FailStateEntered",
+    }
+}
+
+fn exited(kind: &str) -> &'static str {
+    match kind {
+        "Task" => "TaskStateExited",
+        "Pass" => "PassStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Parallel" => "ParallelStateExited",
+        _ => "MapStateExited",
+    }
+}
+
+fn with_input(name: &str, input: &Value) -> Detail {
+    Detail {
+        input: Some(input.clone()),
+        ..Detail::named(name)
+    }
+}
+
+fn with_output(name: &str, output: &Value) -> Detail {
+    Detail {
+        output: Some(output.clone()),
+        ..Detail::named(name)
+    }
+}
+
+/// The context object's fixed part: the execution and its state machine.
+pub fn base_context(input: &Value, machine_name: &str, execution_name: &str, start: i64) -> Value {
+    let machine_arn = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{machine_name}");
+    let mut ctx = JsonMap::new();
+    ctx.insert(
+        "Execution".into(),
+        json!({
+            "Id": format!("arn:aws:states:us-east-1:123456789012:execution:{machine_name}:{execution_name}"),
+            "Input": input,
+            "Name": execution_name,
+            "RoleArn": "arn:aws:iam::123456789012:role/nagare-dry-run",
+            "StartTime": format_millis(start),
+            "RedriveCount": 0,
+        }),
+    );
+    ctx.insert(
+        "StateMachine".into(),
+        json!({ "Id": machine_arn, "Name": machine_name }),
+    );
+    Value::Object(ctx)
+}

@@ -1,0 +1,151 @@
+//! The interpreter: runs an ASL state machine (the compiler's output or a
+//! hand-written definition) with Step Functions' semantics, on a simulated
+//! clock, with tasks answered by mocks or local programs (`tasks`).
+//!
+//! `engine` runs states; `data` is the JSONPath data flow; `choice`,
+//! `intrinsics` and `time` evaluate what the definition computes;
+//! `failure` holds the error names and AWS's rules for matching them;
+//! `history` the events a run leaves.
+
+mod choice;
+mod data;
+mod engine;
+mod failure;
+mod history;
+mod intrinsics;
+mod tasks;
+mod time;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::asl::StateMachine;
+pub use engine::Limits;
+pub use failure::Failure;
+pub use history::{Detail, Event};
+pub use tasks::{DryRun, Outcome, Response, Tasks};
+pub use time::format_millis;
+
+/// How an execution ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+/// A finished execution.
+#[derive(Debug, Clone, Serialize)]
+pub struct Execution {
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Simulated milliseconds from start to end.
+    pub duration_ms: i64,
+    /// Task states that no mock or program answered (they returned `{}`).
+    pub unmocked: Vec<String>,
+    pub history: Vec<Event>,
+}
+
+/// What a run needs besides the machine and its input.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub machine_name: String,
+    pub execution_name: String,
+    /// Simulated start, in milliseconds since the Unix epoch.
+    pub start: i64,
+    /// Seeds jitter, `States.UUID` and `States.MathRandom` without a seed.
+    pub seed: u64,
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            machine_name: "machine".into(),
+            execution_name: "dry-run".into(),
+            // 2026-01-01T00:00:00Z: a fixed start makes runs repeatable.
+            start: 1_767_225_600_000,
+            seed: 0,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Runs `machine` on `input`.
+pub fn run(
+    machine: &StateMachine,
+    input: Value,
+    tasks: &mut dyn Tasks,
+    options: &Options,
+) -> Execution {
+    let context = engine::base_context(
+        &input,
+        &options.machine_name,
+        &options.execution_name,
+        options.start,
+    );
+    let rng = intrinsics::Rng::seeded(options.seed);
+    let mut engine = engine::Engine::new(tasks, rng, options.limits.clone(), context);
+    engine.deadline = machine.timeout_seconds.map(|s| {
+        options
+            .start
+            .saturating_add((s as i64).saturating_mul(1000))
+    });
+    let started = engine.event(
+        options.start,
+        "ExecutionStarted",
+        Detail {
+            input: Some(input.clone()),
+            ..Detail::default()
+        },
+    );
+    let result = started
+        .and_then(|()| engine.run_states(&machine.states, &machine.start_at, input, options.start));
+    let (status, output, failure, end) = match result {
+        Ok((output, end)) => (Status::Succeeded, Some(output), None, end),
+        Err((failure, end)) if engine.timed_out => (Status::TimedOut, None, Some(failure), end),
+        Err((failure, end)) => (Status::Failed, None, Some(failure), end),
+    };
+    let (kind, details) = match (&status, &failure) {
+        (Status::Succeeded, _) => (
+            "ExecutionSucceeded",
+            Detail {
+                output: output.clone(),
+                ..Detail::default()
+            },
+        ),
+        (_, f) => (
+            if status == Status::TimedOut {
+                "ExecutionTimedOut"
+            } else {
+                "ExecutionFailed"
+            },
+            Detail {
+                error: f.as_ref().map(|f| f.error.clone()),
+                cause: f.as_ref().map(|f| f.cause.clone()),
+                ..Detail::default()
+            },
+        ),
+    };
+    // The closing event is recorded even at the event limit.
+    engine.limits.max_events = usize::MAX;
+    let _ = engine.event(end, kind, details);
+    Execution {
+        status,
+        output,
+        error: failure.as_ref().map(|f| f.error.clone()),
+        cause: failure.map(|f| f.cause),
+        duration_ms: end - options.start,
+        unmocked: Vec::new(),
+        history: engine.history,
+    }
+}
+
+#[cfg(test)]
+mod tests;
