@@ -5,6 +5,7 @@ mod check_cmd;
 mod compile_cmd;
 mod graph_cmd;
 mod input;
+mod run_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -76,6 +77,35 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Dry-run a flow or a definition locally: tasks answered by mocks or
+    /// local programs, waits and retries on a simulated clock.
+    Run {
+        /// A .flow file or an ASL definition (.json).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The execution input: a file, `-` for standard input, or JSON text.
+        #[arg(long, value_name = "FILE|-|JSON")]
+        input: Option<String>,
+        /// An AWS Step Functions Local mock configuration file.
+        #[arg(long, value_name = "FILE", requires = "test_case")]
+        mock_config: Option<PathBuf>,
+        /// The test case of the mock configuration to use.
+        #[arg(long, value_name = "NAME")]
+        test_case: Option<String>,
+        /// Answer a Task state with a local program: its input as JSON on
+        /// stdin, its result as JSON on stdout (repeatable).
+        #[arg(long = "task", value_name = "STATE=COMMAND")]
+        tasks: Vec<String>,
+        /// A readable timeline, or one JSON document with the history.
+        #[arg(long, value_enum, default_value_t = RunFormat::Human)]
+        format: RunFormat,
+        /// Stop after this many history events (AWS stops at 25,000).
+        #[arg(long, value_name = "N", default_value_t = 25_000)]
+        max_transitions: usize,
+        /// Seed for jitter, States.UUID and States.MathRandom.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        seed: u64,
+    },
     /// Draw a flow's dependency graph.
     Graph {
         /// A .flow file; `-` reads standard input.
@@ -101,6 +131,13 @@ pub(crate) fn print_out(text: &str) -> Result<(), ()> {
             Err(())
         }
     }
+}
+
+/// How `nagare run` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    Human,
+    Json,
 }
 
 /// What every command needs to know about where output goes.
@@ -157,5 +194,27 @@ fn run(cli: Cli) -> u8 {
             output: out,
             explain,
         } => compile_cmd::run(&file, out.as_deref(), explain, output),
+        Command::Run {
+            file,
+            input,
+            mock_config,
+            test_case,
+            tasks,
+            format,
+            max_transitions,
+            seed,
+        } => run_cmd::run(
+            &run_cmd::RunArgs {
+                file,
+                input,
+                mock_config,
+                test_case,
+                tasks,
+                json: format == RunFormat::Json,
+                max_transitions,
+                seed,
+            },
+            output,
+        ),
     }
 }

@@ -14,3 +14,4 @@ mod graph;
 mod harness;
 mod oracles;
 mod properties;
+mod run;

@@ -52,6 +52,18 @@ impl Keys {
         Keys(keys)
     }
 
+    /// Every stage whose key differs from its name, as (key, name).
+    pub fn renamed(&self) -> Vec<(String, String)> {
+        let mut renamed: Vec<(String, String)> = self
+            .0
+            .iter()
+            .filter(|(name, key)| name != key)
+            .map(|(name, key)| (key.clone(), name.clone()))
+            .collect();
+        renamed.sort();
+        renamed
+    }
+
     pub fn key<'a>(&'a self, name: &'a str) -> &'a str {
         self.0.get(name).map_or(name, String::as_str)
     }

@@ -40,6 +40,9 @@ use task::{crawler_to_wait_for, unwrap_result, wraps_result};
 pub struct Lowered {
     pub machine: StateMachine,
     pub waits: Vec<ForcedWait>,
+    /// Stages whose result key differs from their name, as (key, name):
+    /// the interpreter shows results under the names the flow uses.
+    pub renamed: Vec<(String, String)>,
 }
 
 /// Lowers a checked flow (no errors) to a state machine.
@@ -99,6 +102,7 @@ pub fn lower(flow: &Flow, graph: &FlowGraph) -> Result<Lowered, Vec<Diag>> {
             version: None,
         },
         waits,
+        renamed: keys.renamed(),
     })
 }
 

@@ -1,0 +1,325 @@
+//! `nagare run`: a dry run of a flow or a definition, with tasks answered
+//! by mocks or local programs, on a simulated clock.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::input::{Loaded, is_definition, load, load_checked};
+use super::{Output, exit, print_out};
+use crate::asl::StateMachine;
+use crate::asl::lower::lower;
+use crate::asl::validate::validate;
+use crate::diagnostics::render;
+use crate::interp::{self, DryRun, Event, Execution, Limits, Options, Status, format_millis};
+
+/// What `nagare run` was asked for.
+pub struct RunArgs {
+    pub file: PathBuf,
+    pub input: Option<String>,
+    pub mock_config: Option<PathBuf>,
+    pub test_case: Option<String>,
+    pub tasks: Vec<String>,
+    pub json: bool,
+    pub max_transitions: usize,
+    pub seed: u64,
+}
+
+/// A machine ready to run, with what the output should call its results.
+struct Runnable {
+    machine: StateMachine,
+    name: String,
+    renamed: Vec<(String, String)>,
+}
+
+pub fn run(args: &RunArgs, output: Output) -> u8 {
+    let runnable = match load_machine(&args.file, output) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let input = match read_input(args.input.as_deref()) {
+        Ok(v) => v,
+        Err(message) => return usage(&message),
+    };
+    let mut dry = DryRun::default();
+    if let Some(path) = &args.mock_config {
+        let Some(case) = &args.test_case else {
+            return usage(
+                "--mock-config needs --test-case NAME: the test case whose responses to use",
+            );
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return usage(&format!("cannot read {}: {e}", path.display())),
+        };
+        if let Err(message) = dry.load_mock_config(&text, case, &runnable.name) {
+            return usage(&format!("{}: {message}", path.display()));
+        }
+    } else if args.test_case.is_some() {
+        return usage("--test-case names a test case of a --mock-config file; give the file too");
+    }
+    for task in &args.tasks {
+        let Some((state, command)) = task.split_once('=') else {
+            return usage(&format!("--task takes STATE=COMMAND, not `{task}`"));
+        };
+        if !has_task(&runnable.machine.states, state) {
+            return usage(&format!(
+                "--task names `{state}`, which is not a Task state of the machine"
+            ));
+        }
+        dry.program(state, command);
+    }
+    let options = Options {
+        machine_name: runnable.name.clone(),
+        seed: args.seed,
+        limits: Limits {
+            max_events: args.max_transitions,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let mut execution = interp::run(&runnable.machine, input, &mut dry, &options);
+    execution.unmocked = dry.unmocked.iter().cloned().collect();
+    if let Some(out) = &mut execution.output {
+        rename(out, &runnable.renamed);
+    }
+    let text = if args.json {
+        match serde_json::to_string_pretty(&execution) {
+            Ok(t) => t + "\n",
+            Err(e) => return usage(&format!("cannot write JSON: {e}")),
+        }
+    } else {
+        timeline(&execution, options.start, output.color)
+    };
+    if print_out(&text).is_err() {
+        return exit::USAGE_OR_IO;
+    }
+    match execution.status {
+        Status::Succeeded => exit::CLEAN,
+        Status::Failed | Status::TimedOut => exit::PROBLEMS,
+    }
+}
+
+fn usage(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    exit::USAGE_OR_IO
+}
+
+/// A flow is checked and compiled; a definition is validated.
+fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| n.split('.').next().unwrap_or(n).to_string())
+        .unwrap_or_else(|| "machine".into());
+    let by_name = path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .ends_with(".json");
+    if by_name {
+        let source = match load(path) {
+            Loaded::Failed(message) => return Err(usage(&message)),
+            Loaded::Text(source, Some(encoding)) => {
+                eprint!("{}", render::human(&encoding, &source, output.color));
+                return Err(exit::USAGE_OR_IO);
+            }
+            Loaded::Text(source, None) => source,
+        };
+        if !is_definition(&source) {
+            return Err(usage("not a definition"));
+        }
+        let validated = validate(source.text());
+        for diag in &validated.diags {
+            eprint!("{}", render::human(diag, &source, output.color));
+        }
+        return match validated.machine {
+            Some(machine) => Ok(Runnable {
+                machine,
+                name: stem,
+                renamed: Vec::new(),
+            }),
+            None => {
+                eprintln!("error: {} has errors; fix them to run it", source.name());
+                Err(exit::USAGE_OR_IO)
+            }
+        };
+    }
+    let (source, checked) = load_checked(path, output, "run it").map_err(|_| exit::USAGE_OR_IO)?;
+    let (Some(flow), Some(graph)) = (checked.flow(), &checked.graph) else {
+        return Err(exit::USAGE_OR_IO);
+    };
+    match lower(flow, graph) {
+        Ok(lowered) => Ok(Runnable {
+            machine: lowered.machine,
+            name: flow.name.name.clone(),
+            renamed: lowered.renamed,
+        }),
+        Err(diags) => {
+            for diag in &diags {
+                eprint!("{}", render::human(diag, &source, output.color));
+            }
+            Err(exit::USAGE_OR_IO)
+        }
+    }
+}
+
+/// `--input`: a file, `-` for standard input, or JSON text; `{}` if absent.
+fn read_input(arg: Option<&str>) -> Result<Value, String> {
+    let Some(arg) = arg else {
+        return Ok(Value::Object(Default::default()));
+    };
+    let (text, what) = if arg == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        (text, "standard input".to_string())
+    } else if Path::new(arg).is_file() {
+        let text = std::fs::read_to_string(arg).map_err(|e| format!("cannot read {arg}: {e}"))?;
+        (text, arg.to_string())
+    } else {
+        (arg.to_string(), "--input".to_string())
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        format!("{what} is not JSON ({e}); --input takes a file, `-` or JSON text such as '{{\"date\": \"2026-11-25\"}}'")
+    })
+}
+
+fn has_task(states: &indexmap::IndexMap<String, crate::asl::State>, name: &str) -> bool {
+    use crate::asl::State;
+    states.iter().any(|(n, s)| match s {
+        State::Task(_) => n == name,
+        State::Parallel(p) => p.branches.iter().any(|b| has_task(&b.states, name)),
+        State::Map(m) => m
+            .item_processor
+            .iter()
+            .chain(&m.iterator)
+            .any(|p| has_task(&p.states, name)),
+        _ => false,
+    })
+}
+
+/// Results stored under keys (`lambda_example`) are shown under the stage
+/// names the flow uses (`lambda-example`).
+fn rename(output: &mut Value, renamed: &[(String, String)]) {
+    if let Value::Object(map) = output {
+        for (key, name) in renamed {
+            if let Some(v) = map.shift_remove(key) {
+                map.insert(name.clone(), v);
+            }
+        }
+    }
+}
+
+/// The human timeline: one line per thing that happened, at its simulated
+/// time, indented inside branches and iterations.
+fn timeline(execution: &Execution, start: i64, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    for event in &execution.history {
+        let Some(line) = describe(event, &paint) else {
+            continue;
+        };
+        out += &format!(
+            "{}  {}{line}\n",
+            paint("2", &clock(event.timestamp - start)),
+            "  ".repeat(event.depth)
+        );
+    }
+    let took = clock(execution.duration_ms);
+    let took = took.trim_start_matches('+');
+    match execution.status {
+        Status::Succeeded => {
+            out += &format!("{} in {took} (simulated)\n", paint("32;1", "SUCCEEDED"));
+            if let Some(output) = &execution.output {
+                let pretty = serde_json::to_string_pretty(output).unwrap_or_default();
+                out += &format!("output: {pretty}\n");
+            }
+        }
+        Status::Failed | Status::TimedOut => {
+            let word = if execution.status == Status::Failed {
+                "FAILED"
+            } else {
+                "TIMED OUT"
+            };
+            out += &format!(
+                "{} in {took} (simulated): {}: {}\n",
+                paint("31;1", word),
+                execution.error.as_deref().unwrap_or_default(),
+                execution.cause.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    if !execution.unmocked.is_empty() {
+        out += &format!(
+            "note: no mock answered {}; they returned {{}} (use --mock-config or --task)\n",
+            execution.unmocked.join(", ")
+        );
+    }
+    out
+}
+
+fn describe(event: &Event, paint: &dyn Fn(&str, &str) -> String) -> Option<String> {
+    let d = &event.details;
+    let name = d.name.as_deref().unwrap_or_default();
+    let failure = || {
+        format!(
+            "{}: {}",
+            d.error.as_deref().unwrap_or_default(),
+            d.cause.as_deref().unwrap_or_default()
+        )
+    };
+    Some(match event.kind {
+        "ExecutionStarted" => "started".to_string(),
+        kind if kind.ends_with("StateEntered") => {
+            format!(
+                "{} {}",
+                paint("1", name),
+                paint("2", &format!("({})", kind.trim_end_matches("StateEntered")))
+            )
+        }
+        "TaskScheduled" => format!("  calls {}", d.resource.as_deref().unwrap_or_default()),
+        "TaskSucceeded" => format!(
+            "  {} ({})",
+            paint("32", "returned"),
+            d.source.unwrap_or_default()
+        ),
+        "TaskFailed" | "TaskTimedOut" => format!("  {} {}", paint("31", "failed"), failure()),
+        "StateRetryScheduled" => format!(
+            "  retry in {}s after {}",
+            d.wait_seconds.unwrap_or_default(),
+            d.error.as_deref().unwrap_or_default()
+        ),
+        "StateCaught" => format!(
+            "  caught {}, going to {}",
+            d.error.as_deref().unwrap_or_default(),
+            d.output
+                .as_ref()
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ),
+        "MapIterationStarted" => format!("iteration {}", d.index.unwrap_or_default()),
+        "MapIterationFailed" => format!(
+            "iteration {} {} {}",
+            d.index.unwrap_or_default(),
+            paint("31", "failed"),
+            failure()
+        ),
+        "ParallelStateFailed" | "MapStateFailed" => {
+            format!("{} {}", paint("31", "failed"), failure())
+        }
+        _ => return None,
+    })
+}
+
+/// Simulated time since the start, `+H:MM:SS.mmm`.
+fn clock(millis: i64) -> String {
+    let stamp = format_millis(millis);
+    let hours = millis / 3_600_000;
+    format!("+{hours}:{}", &stamp[14..23])
+}
