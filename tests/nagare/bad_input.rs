@@ -203,10 +203,9 @@ fn thousands_of_problems_are_reported_quickly_and_summarised() {
 /// gets diagnostics, never a panic. In-process, so thousands of cuts are cheap.
 #[test]
 fn every_prefix_of_every_example_is_handled() {
-    let dir = crate::harness::root().join("examples");
     let mut cuts = 0;
-    for entry in std::fs::read_dir(dir).expect("examples/") {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("example");
+    for example in crate::harness::examples() {
+        let text = std::fs::read_to_string(example).expect("example");
         for (i, _) in text.char_indices().step_by(3) {
             // Returning at all is the test: a panic fails it.
             let checked = nagare::check::check_text(&text[..i]);

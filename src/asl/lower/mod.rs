@@ -152,6 +152,21 @@ struct Lowerer<'a> {
 }
 
 /// `$.steps.<key>`: where a stage's result is stored (see `keys`).
+/// The branches' `steps` merged into one object. A balanced tree of
+/// `States.JsonMerge` calls: AWS nests at most 10 intrinsic calls in a
+/// field, and a chain would need one per branch.
+fn merge_steps(branches: std::ops::Range<usize>) -> String {
+    if branches.len() <= 1 {
+        return format!("$[{}].steps", branches.start);
+    }
+    let middle = branches.start + branches.len() / 2;
+    format!(
+        "States.JsonMerge({}, {}, false)",
+        merge_steps(branches.start..middle),
+        merge_steps(middle..branches.end)
+    )
+}
+
 fn step_path(key: &str) -> String {
     format!("$.steps.{key}")
 }
@@ -260,9 +275,7 @@ impl<'a> Lowerer<'a> {
                 states: branch.states,
             });
         }
-        let merged = (1..parts.len()).fold("$[0].steps".to_string(), |acc, i| {
-            format!("States.JsonMerge({acc}, $[{i}].steps, false)")
-        });
+        let merged = merge_steps(0..parts.len());
         let mut selector = JsonMap::new();
         selector.insert("input.$".into(), Json::String("$[0].input".into()));
         selector.insert("steps.$".into(), Json::String(merged));
@@ -429,5 +442,30 @@ impl<'a> Lowerer<'a> {
         scope.states.insert(name.clone(), state);
         scope.states.extend(route_states);
         name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_steps;
+
+    #[test]
+    fn branch_merges_nest_no_deeper_than_aws_allows() {
+        assert_eq!(merge_steps(0..1), "$[0].steps");
+        assert_eq!(
+            merge_steps(0..3),
+            "States.JsonMerge($[0].steps, States.JsonMerge($[1].steps, $[2].steps, false), false)"
+        );
+        for branches in [2, 14, 100, 1024] {
+            let text = merge_steps(0..branches);
+            let call = crate::asl::intrinsic::parse(&text).expect("within the nesting limit");
+            assert_eq!(call.name, "States.JsonMerge");
+            for i in 0..branches {
+                assert!(
+                    text.contains(&format!("$[{i}].steps")),
+                    "{branches}: branch {i}"
+                );
+            }
+        }
     }
 }
