@@ -2,6 +2,10 @@
 //! (Parameters, ItemSelector, ResultSelector), ResultPath and OutputPath,
 //! with the errors AWS raises when they fail.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use super::failure::{self, Failure};
@@ -12,11 +16,29 @@ use crate::path::{self, JsonPath, Selection, Step};
 /// The largest payload a state may take or give: 256 KiB, as serialised.
 pub const MAX_PAYLOAD: usize = 256 * 1024;
 
-/// Parses a path from a definition. Definitions are validated before they
-/// run, so a failure here means a path built at run time (none today).
-pub fn parse_path(text: &str) -> Result<JsonPath, Failure> {
-    path::parse(text.trim_matches(|c: char| c <= ' '))
-        .map_err(|e| Failure::runtime(format!("invalid path `{text}`: {e}")))
+thread_local! {
+    /// Paths parsed so far: a loop reads the same few paths again and again.
+    static PATHS: RefCell<HashMap<String, Rc<JsonPath>>> = RefCell::default();
+}
+
+/// Parses a path from a definition (once per distinct text). Definitions
+/// are validated before they run, so a failure here is unexpected.
+pub fn parse_path(text: &str) -> Result<Rc<JsonPath>, Failure> {
+    if let Some(parsed) = PATHS.with(|p| p.borrow().get(text).cloned()) {
+        return Ok(parsed);
+    }
+    let parsed = path::parse(text.trim_matches(|c: char| c <= ' '))
+        .map_err(|e| Failure::runtime(format!("invalid path `{text}`: {e}")))?;
+    let parsed = Rc::new(parsed);
+    PATHS.with(|p| {
+        let mut paths = p.borrow_mut();
+        // A definition has few distinct paths; the bound is a safety net.
+        if paths.len() > 100_000 {
+            paths.clear();
+        }
+        paths.insert(text.to_string(), parsed.clone());
+    });
+    Ok(parsed)
 }
 
 /// Reads a path; a definite path that finds nothing is `States.Runtime`.
@@ -144,12 +166,15 @@ pub fn place(path: &Option<Option<String>>, input: Value, result: Value) -> Resu
 }
 
 /// `States.DataLimitExceeded` when a payload is over 256 KiB.
-pub fn within_limit(value: &Value, what: &str) -> Result<(), Failure> {
+pub fn within_limit(value: &Value, what: &str, limit: usize) -> Result<(), Failure> {
+    if limit == usize::MAX {
+        return Ok(());
+    }
     let size = serde_json::to_vec(value).map_or(0, |v| v.len());
-    if size > MAX_PAYLOAD {
+    if size > limit {
         return Err(Failure::new(
             failure::DATA_LIMIT,
-            format!("the {what} is {size} bytes, over the limit of {MAX_PAYLOAD} bytes"),
+            format!("the {what} is {size} bytes, over the limit of {limit} bytes"),
         ));
     }
     Ok(())

@@ -29,6 +29,8 @@ pub struct Limits {
     pub max_map_items: usize,
     /// Nesting of Parallel and Map states inside each other.
     pub max_depth: usize,
+    /// The largest payload, in serialised bytes (AWS: 256 KiB).
+    pub max_payload: usize,
 }
 
 impl Default for Limits {
@@ -37,6 +39,7 @@ impl Default for Limits {
             max_events: 25_000,
             max_map_items: 1_000_000,
             max_depth: 64,
+            max_payload: data::MAX_PAYLOAD,
         }
     }
 }
@@ -51,6 +54,9 @@ pub(super) struct Engine<'t> {
     pub history: Vec<Event>,
     /// The context object (`$$`); `State` and `Map` change as states run.
     pub context: Value,
+    /// Whether the definition reads `$$` at all: if not, the per-state part
+    /// of the context object is never built.
+    pub uses_context: bool,
     /// When the whole execution times out (top-level `TimeoutSeconds`).
     pub deadline: Option<i64>,
     pub timed_out: bool,
@@ -71,6 +77,7 @@ impl<'t> Engine<'t> {
             limits,
             history: Vec::new(),
             context,
+            uses_context: true,
             deadline: None,
             timed_out: false,
             depth: 0,
@@ -139,6 +146,9 @@ impl<'t> Engine<'t> {
     }
 
     fn set_state_context(&mut self, name: &str, now: i64, retry: u64) {
+        if !self.uses_context {
+            return;
+        }
         if let Value::Object(ctx) = &mut self.context {
             ctx.insert(
                 "State".into(),
@@ -418,7 +428,7 @@ impl<'t> Engine<'t> {
             Some(p) => template(p, &effective, &self.context, &mut self.rng).map_err(at)?,
             None => effective.clone(),
         };
-        within_limit(&arguments, "task input").map_err(at)?;
+        within_limit(&arguments, "task input", self.limits.max_payload).map_err(at)?;
         let timeout = match (&task.timeout_seconds, &task.timeout_seconds_path) {
             (Some(s), _) => Some(*s as i64 * 1000),
             (None, Some(p)) => data::read(p, &effective, &self.context)
@@ -508,7 +518,7 @@ impl<'t> Engine<'t> {
             },
         )?;
         let at_end = |f: Failure| (f, end);
-        within_limit(&raw, "task result").map_err(at_end)?;
+        within_limit(&raw, "task result", self.limits.max_payload).map_err(at_end)?;
         let selected = match &task.result_selector {
             Some(selector) => {
                 template(selector, &raw, &self.context, &mut self.rng).map_err(at_end)?
@@ -517,7 +527,7 @@ impl<'t> Engine<'t> {
         };
         let placed = place(&task.result_path, input, selected).map_err(at_end)?;
         let output = filter(&task.output_path, placed, &self.context).map_err(at_end)?;
-        within_limit(&output, "state output").map_err(at_end)?;
+        within_limit(&output, "state output", self.limits.max_payload).map_err(at_end)?;
         Ok((output, end))
     }
 
@@ -759,7 +769,7 @@ impl<'t> Engine<'t> {
         };
         let placed = place(result_path, input, selected).map_err(fail)?;
         let output = filter(output_path, placed, &self.context).map_err(fail)?;
-        within_limit(&output, "state output").map_err(fail)?;
+        within_limit(&output, "state output", self.limits.max_payload).map_err(fail)?;
         Ok((output, at))
     }
 }

@@ -1,6 +1,10 @@
 //! The intrinsic functions, evaluated. A call's arguments are literals,
 //! paths and nested calls; a wrong argument is `States.IntrinsicFailure`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use base64::Engine as _;
 use rand::{Rng as _, SeedableRng};
 use serde_json::{Map, Value};
@@ -39,9 +43,30 @@ pub fn evaluate(
     context: &Value,
     rng: &mut Rng,
 ) -> Result<Value, Failure> {
-    let call = intrinsic::parse(text)
-        .map_err(|e| Failure::new(failure::INTRINSIC, format!("`{text}`: {}", e.message)))?;
+    let cached = CALLS.with(|c| c.borrow().get(text).cloned());
+    let call = match cached {
+        Some(call) => call,
+        None => {
+            let call = Rc::new(intrinsic::parse(text).map_err(|e| {
+                Failure::new(failure::INTRINSIC, format!("`{text}`: {}", e.message))
+            })?);
+            CALLS.with(|c| {
+                let mut calls = c.borrow_mut();
+                // A definition has few distinct calls; the bound is a safety net.
+                if calls.len() > 100_000 {
+                    calls.clear();
+                }
+                calls.insert(text.to_string(), call.clone());
+            });
+            call
+        }
+    };
     call_value(&call, data, context, rng)
+}
+
+thread_local! {
+    /// Calls parsed so far, as paths are in `data`.
+    static CALLS: RefCell<HashMap<String, Rc<Call>>> = RefCell::default();
 }
 
 fn fail(name: &str, why: impl std::fmt::Display) -> Failure {

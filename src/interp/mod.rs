@@ -92,6 +92,7 @@ pub fn run(
     );
     let rng = intrinsics::Rng::seeded(options.seed);
     let mut engine = engine::Engine::new(tasks, rng, options.limits.clone(), context);
+    engine.uses_context = crate::asl::write(machine).contains("$$");
     engine.deadline = machine.timeout_seconds.map(|s| {
         options
             .start
