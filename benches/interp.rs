@@ -48,10 +48,11 @@ fn map_of(items: usize) -> (Value, Value) {
 }
 
 fn parallel_of(branches: usize) -> Value {
-    let branch = json!({"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}});
-    json!({"StartAt": "P", "States": {"P": {
-        "Type": "Parallel", "End": true, "Branches": vec![branch; branches]
-    }}})
+    // State names are unique across branches (AWS rejects repeats).
+    let branches: Vec<Value> = (0..branches)
+        .map(|i| json!({"StartAt": format!("B{i}"), "States": {format!("B{i}"): {"Type": "Pass", "End": true}}}))
+        .collect();
+    json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": branches}}})
 }
 
 /// Runs a workload `runs` times; prints median time and transitions/s.
