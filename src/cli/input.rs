@@ -141,17 +141,27 @@ fn replace_invalid_bytes(mut bytes: &[u8]) -> String {
 /// `compile`): prints its diagnostics, and returns the exit code to stop
 /// with when it cannot be used (`doing` finishes "fix them to …").
 pub fn load_checked(path: &Path, output: Output, doing: &str) -> Result<(Source, Checked), u8> {
-    let source = match load(path) {
+    let source = load_text(path, output)?;
+    check_loaded(source, output, doing)
+}
+
+/// Loads one input as text, printing why when it cannot be used.
+pub fn load_text(path: &Path, output: Output) -> Result<Source, u8> {
+    match load(path) {
         Loaded::Failed(message) => {
             eprintln!("error: {message}");
-            return Err(exit::USAGE_OR_IO);
+            Err(exit::USAGE_OR_IO)
         }
         Loaded::Text(source, Some(encoding)) => {
             eprint!("{}", render::human(&encoding, &source, output.color));
-            return Err(exit::PROBLEMS);
+            Err(exit::PROBLEMS)
         }
-        Loaded::Text(source, None) => source,
-    };
+        Loaded::Text(source, None) => Ok(source),
+    }
+}
+
+/// Checks a loaded flow as `load_checked` does.
+pub fn check_loaded(source: Source, output: Output, doing: &str) -> Result<(Source, Checked), u8> {
     let checked = check_text(source.text());
     for diag in &checked.diags {
         eprint!("{}", render::human(diag, &source, output.color));

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::input::{Loaded, is_definition, load, load_checked};
+use super::input::{check_loaded, is_definition, load_text};
 use super::{Output, exit, print_out};
 use crate::asl::StateMachine;
 use crate::asl::lower::lower;
@@ -105,29 +105,16 @@ fn usage(message: &str) -> u8 {
     exit::USAGE_OR_IO
 }
 
-/// A flow is checked and compiled; a definition is validated.
+/// A flow is checked and compiled; a definition (a `.json` file, or
+/// standard input starting with `{`) is validated.
 fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> {
     let stem = path
         .file_name()
         .and_then(|n| n.to_str())
         .map(|n| n.split('.').next().unwrap_or(n).to_string())
         .unwrap_or_else(|| "machine".into());
-    let by_name = path
-        .to_string_lossy()
-        .to_ascii_lowercase()
-        .ends_with(".json");
-    if by_name {
-        let source = match load(path) {
-            Loaded::Failed(message) => return Err(usage(&message)),
-            Loaded::Text(source, Some(encoding)) => {
-                eprint!("{}", render::human(&encoding, &source, output.color));
-                return Err(exit::USAGE_OR_IO);
-            }
-            Loaded::Text(source, None) => source,
-        };
-        if !is_definition(&source) {
-            return Err(usage("not a definition"));
-        }
+    let source = load_text(path, output).map_err(|_| exit::USAGE_OR_IO)?;
+    if is_definition(&source) {
         let validated = validate(source.text());
         for diag in &validated.diags {
             eprint!("{}", render::human(diag, &source, output.color));
@@ -144,7 +131,8 @@ fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> {
             }
         };
     }
-    let (source, checked) = load_checked(path, output, "run it").map_err(|_| exit::USAGE_OR_IO)?;
+    let (source, checked) =
+        check_loaded(source, output, "run it").map_err(|_| exit::USAGE_OR_IO)?;
     let (Some(flow), Some(graph)) = (checked.flow(), &checked.graph) else {
         return Err(exit::USAGE_OR_IO);
     };

@@ -106,7 +106,12 @@ pub fn run(
             ..Detail::default()
         },
     );
+    // AWS refuses to start an execution with an input over its payload limit.
     let result = started
+        .and_then(|()| {
+            data::within_limit(&input, "execution input", options.limits.max_payload)
+                .map_err(|f| (f, options.start))
+        })
         .and_then(|()| engine.run_states(&machine.states, &machine.start_at, input, options.start));
     let (status, output, failure, end) = match result {
         Ok((output, end)) => (Status::Succeeded, Some(output), None, end),

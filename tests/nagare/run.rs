@@ -120,3 +120,27 @@ fn bad_input_is_a_usage_error() {
         .code(2)
         .stderr_has("fix them to run it");
 }
+
+#[test]
+fn a_definition_can_come_from_standard_input() {
+    let out = Test::new()
+        .stdin(r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"ok": true}, "End": true}}}"#)
+        .args(["run", "--format", "json", "-"])
+        .run()
+        .code(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(report["output"], serde_json::json!({"ok": true}));
+}
+
+#[test]
+fn an_input_over_256_kib_fails_as_on_aws() {
+    let big = format!(r#"{{"blob": "{}"}}"#, "x".repeat(300 * 1024));
+    let out = Test::new()
+        .file("m.asl.json", r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#)
+        .file("big.json", big)
+        .args(["run", "--format", "json", "--input", "big.json", "m.asl.json"])
+        .run()
+        .code(1);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(report["error"], "States.DataLimitExceeded");
+}
