@@ -267,7 +267,14 @@ fn call_value(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Resu
         }
         "States.MathAdd" => {
             arity(2)?;
-            let (a, b) = (integer(0)?, integer(1)?);
+            // Fractions are rounded half up first, as Java's Math.round does.
+            let rounded = |i: usize| -> Result<i64, Failure> {
+                match args[i].as_f64() {
+                    Some(f) if f.is_finite() && f.fract() != 0.0 => Ok((f + 0.5).floor() as i64),
+                    _ => integer(i),
+                }
+            };
+            let (a, b) = (rounded(0)?, rounded(1)?);
             Value::from(
                 a.checked_add(b)
                     .ok_or_else(|| fail(name, "the sum overflows"))?,
@@ -323,8 +330,18 @@ fn format(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<V
     let Some((first, rest)) = call.args.split_first() else {
         return Err(fail(name, "needs a template"));
     };
-    let ArgKind::String(raw) = &first.kind else {
-        return Err(fail(name, "the template must be a string literal"));
+    // A literal template keeps its escapes; one read from a path has none.
+    let raw = match &first.kind {
+        ArgKind::String(raw) => raw.clone(),
+        other => match argument(other, data, context, rng)? {
+            Value::String(s) => s.replace('\\', "\\\\"),
+            v => {
+                return Err(fail(
+                    name,
+                    format!("the template must be a string, not {}", kind(&v)),
+                ));
+            }
+        },
     };
     let mut values = rest
         .iter()
@@ -341,8 +358,7 @@ fn format(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<V
                 chars.next();
                 used += 1;
                 match values.next() {
-                    Some(Value::String(s)) => out.push_str(&s),
-                    Some(other) => out.push_str(&other.to_string()),
+                    Some(value) => out.push_str(&java_text(&value)),
                     None => {
                         return Err(fail(
                             name,
@@ -367,6 +383,26 @@ fn format(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<V
         ));
     }
     Ok(Value::String(out))
+}
+
+/// A value as Step Functions (a Java service) prints it into a string:
+/// strings bare, objects as `{k=v, …}`, lists as `[a, b]`.
+fn java_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Object(map) => {
+            let fields: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", java_text(v)))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(java_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => other.to_string(),
+    }
 }
 
 fn hash(algorithm: &str, data: &[u8]) -> Option<String> {
@@ -441,7 +477,7 @@ mod tests {
             "States.Format('{} {}', 1)",
             "States.ArrayGetItem($.a, 9)",
             "States.StringToJson('nope')",
-            "States.MathAdd(1.5, 1)",
+            "States.MathAdd('one', 1)",
             "States.Hash('x', 'SHA-3')",
             "States.ArrayRange(1, 5000, 1)",
         ] {

@@ -11,6 +11,11 @@ Where moto departs from AWS's documented behaviour, aws_differs.json lists the
 case with the AWS behaviour ("expected", which the case file holds too) and
 what moto gives ("moto"); check mode then checks that moto still gives that.
 
+Case conventions, forced by moto: no case ends with a top-level string output
+(moto returns it unquoted, so "5" and 5 could not be told apart); values that
+are unpredictable (States.UUID, States.MathRandom) are checked by a Choice and
+never recorded; waits are 0 or 1 s (moto sleeps for real); no Task states.
+
 Run with the oracle venv's python (standard library + boto3 + moto only):
 
     target/oracles/venv/bin/python tests/conformance/moto_expect.py          # check
@@ -19,6 +24,8 @@ Run with the oracle venv's python (standard library + boto3 + moto only):
 """
 
 import argparse
+import contextlib
+import io
 import json
 import logging
 import os
@@ -59,7 +66,9 @@ TIMEOUT_S = 60.0
 
 def run_in_moto(definition, input_value, timeout=TIMEOUT_S):
     """Run one execution in a fresh mock_aws context; return its result record."""
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    # moto's ANTLR parser prints syntax complaints (e.g. about escapes) on stderr.
+    with contextlib.redirect_stderr(io.StringIO()), \
+            mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         client = boto3.client("stepfunctions", region_name="us-east-1")
         arn = client.create_state_machine(
             name="conformance",
@@ -77,12 +86,20 @@ def run_in_moto(definition, input_value, timeout=TIMEOUT_S):
                 break
             if time.monotonic() > deadline:
                 client.stop_execution(executionArn=execution)
-                return {"status": "HARNESS_TIMEOUT"}
+                raise TimeoutError(f"execution still RUNNING after {timeout:.0f} s")
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
     status = described["status"]
     if status == "SUCCEEDED":
-        return {"status": status, "output": json.loads(described.get("output", "null"))}
+        # moto omits the output of a null result and does not JSON-encode a string
+        # result (it returns abc, not "abc"): cases keep their outputs non-strings.
+        text = described.get("output")
+        if text is None:
+            return {"status": status, "output": None}
+        try:
+            return {"status": status, "output": json.loads(text)}
+        except json.JSONDecodeError:
+            raise RuntimeError(f"moto returned an output that is not JSON: {text[:200]!r}")
     if status == "FAILED":
         return {"status": status, "error": described.get("error")}
     return {"status": status}
@@ -125,6 +142,10 @@ def main():
         names = {p.stem for p in paths}
         for name in sorted(set(differs) - names):
             problems.append(f"{name}: listed in aws_differs.json but no such case")
+    for name, entry in sorted(differs.items()):
+        lacking = [k for k in ("reason", "aws_doc", "moto", "expected") if k not in entry]
+        if lacking:
+            problems.append(f"{name}: aws_differs.json entry lacks {lacking}")
 
     for path in paths:
         name = path.stem
@@ -133,7 +154,11 @@ def main():
         if missing:
             problems.append(f"{name}: missing keys {missing}")
             continue
-        got = run_in_moto(case["definition"], case["input"])
+        try:
+            got = run_in_moto(case["definition"], case["input"])
+        except Exception as exc:  # moto raising is a result worth reporting, not a crash
+            problems.append(f"{name}: moto raised {type(exc).__name__}: {str(exc)[:300]}")
+            continue
         entry = differs.get(name)
 
         if args.write:

@@ -7,6 +7,7 @@ mod bad_input;
 mod check;
 mod codes;
 mod compile;
+mod conformance;
 mod corpus;
 mod docs;
 mod examples;

@@ -136,9 +136,19 @@ fn a_definition_can_come_from_standard_input() {
 fn an_input_over_256_kib_fails_as_on_aws() {
     let big = format!(r#"{{"blob": "{}"}}"#, "x".repeat(300 * 1024));
     let out = Test::new()
-        .file("m.asl.json", r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#)
+        .file(
+            "m.asl.json",
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+        )
         .file("big.json", big)
-        .args(["run", "--format", "json", "--input", "big.json", "m.asl.json"])
+        .args([
+            "run",
+            "--format",
+            "json",
+            "--input",
+            "big.json",
+            "m.asl.json",
+        ])
         .run()
         .code(1);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
