@@ -71,9 +71,9 @@ fn measure(label: &str, definition: &Value, input: &Value, runs: usize) {
     let mut times = Vec::new();
     let mut events = 0;
     for _ in 0..runs {
-        let mut dry = nagare::interp::DryRun::default();
+        let dry = nagare::interp::DryRun::default();
         let start = Instant::now();
-        let execution = nagare::interp::run(&machine, input.clone(), &mut dry, &options);
+        let execution = nagare::interp::run(&machine, input.clone(), &dry, &options);
         times.push(start.elapsed().as_secs_f64());
         assert_eq!(
             execution.status,

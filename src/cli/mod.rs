@@ -105,6 +105,10 @@ enum Command {
         /// Seed for jitter, States.UUID and States.MathRandom.
         #[arg(long, value_name = "N", default_value_t = 0)]
         seed: u64,
+        /// Sleep through waits and retry delays, and run branches and Map
+        /// iterations on threads, instead of simulating the clock.
+        #[arg(long)]
+        real_time: bool,
     },
     /// Draw a flow's dependency graph.
     Graph {
@@ -203,6 +207,7 @@ fn run(cli: Cli) -> u8 {
             format,
             max_transitions,
             seed,
+            real_time,
         } => run_cmd::run(
             &run_cmd::RunArgs {
                 file,
@@ -213,6 +218,7 @@ fn run(cli: Cli) -> u8 {
                 json: format == RunFormat::Json,
                 max_transitions,
                 seed,
+                real_time,
             },
             output,
         ),

@@ -23,6 +23,7 @@ pub struct RunArgs {
     pub json: bool,
     pub max_transitions: usize,
     pub seed: u64,
+    pub real_time: bool,
 }
 
 /// A machine ready to run, with what the output should call its results.
@@ -72,14 +73,15 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
     let options = Options {
         machine_name: runnable.name.clone(),
         seed: args.seed,
+        real_time: args.real_time,
         limits: Limits {
             max_events: args.max_transitions,
             ..Limits::default()
         },
         ..Options::default()
     };
-    let mut execution = interp::run(&runnable.machine, input, &mut dry, &options);
-    execution.unmocked = dry.unmocked.iter().cloned().collect();
+    let mut execution = interp::run(&runnable.machine, input, &dry, &options);
+    execution.unmocked = dry.unmocked();
     if let Some(out) = &mut execution.output {
         rename(out, &runnable.renamed);
     }
@@ -89,7 +91,7 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
             Err(e) => return usage(&format!("cannot write JSON: {e}")),
         }
     } else {
-        timeline(&execution, options.start, output.color)
+        timeline(&execution, options.start, output.color, args.real_time)
     };
     if print_out(&text).is_err() {
         return exit::USAGE_OR_IO;
@@ -200,7 +202,8 @@ fn rename(output: &mut Value, renamed: &[(String, String)]) {
 
 /// The human timeline: one line per thing that happened, at its simulated
 /// time, indented inside branches and iterations.
-fn timeline(execution: &Execution, start: i64, color: bool) -> String {
+fn timeline(execution: &Execution, start: i64, color: bool, real_time: bool) -> String {
+    let clock_kind = if real_time { "real time" } else { "simulated" };
     let paint = |code: &str, text: &str| {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -223,7 +226,7 @@ fn timeline(execution: &Execution, start: i64, color: bool) -> String {
     let took = took.trim_start_matches('+');
     match execution.status {
         Status::Succeeded => {
-            out += &format!("{} in {took} (simulated)\n", paint("32;1", "SUCCEEDED"));
+            out += &format!("{} in {took} ({clock_kind})\n", paint("32;1", "SUCCEEDED"));
             if let Some(output) = &execution.output {
                 let pretty = serde_json::to_string_pretty(output).unwrap_or_default();
                 out += &format!("output: {pretty}\n");
@@ -236,7 +239,7 @@ fn timeline(execution: &Execution, start: i64, color: bool) -> String {
                 "TIMED OUT"
             };
             out += &format!(
-                "{} in {took} (simulated): {}: {}\n",
+                "{} in {took} ({clock_kind}): {}: {}\n",
                 paint("31;1", word),
                 execution.error.as_deref().unwrap_or_default(),
                 execution.cause.as_deref().unwrap_or_default()

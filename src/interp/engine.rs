@@ -7,6 +7,9 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value, json};
@@ -47,11 +50,25 @@ impl Default for Limits {
 /// A failure and when it happened.
 pub type Failed = (Failure, i64);
 
+/// Real time, for `--real-time`: the simulated clock is paced by it.
+#[derive(Debug, Clone, Copy)]
+pub struct RealClock {
+    pub origin: Instant,
+    /// The simulated time that `origin` stands for.
+    pub start: i64,
+}
+
 pub(super) struct Engine<'t> {
-    pub tasks: &'t mut dyn Tasks,
+    pub tasks: &'t dyn Tasks,
     pub rng: Rng,
     pub limits: Limits,
+    /// Events recorded by every engine of the execution (branches and
+    /// iterations run on engines of their own), against `max_events`.
+    pub recorded: &'t AtomicUsize,
     pub history: Vec<Event>,
+    /// Set for `--real-time`: waits and retry delays sleep, and branches
+    /// and iterations run on threads of their own.
+    pub real: Option<RealClock>,
     /// The context object (`$$`); `State` and `Map` change as states run.
     pub context: Value,
     /// Whether the definition reads `$$` at all: if not, the per-state part
@@ -63,6 +80,19 @@ pub(super) struct Engine<'t> {
     depth: usize,
 }
 
+/// A thread's result; a panic in it is reported, not propagated.
+fn joined(
+    result: std::thread::Result<Result<(Value, i64), Failed>>,
+    now: i64,
+) -> Result<(Value, i64), Failed> {
+    result.unwrap_or_else(|_| {
+        Err((
+            Failure::runtime("a branch of the run stopped unexpectedly"),
+            now,
+        ))
+    })
+}
+
 /// Where a state sends the execution next.
 enum Next {
     State(String),
@@ -70,12 +100,20 @@ enum Next {
 }
 
 impl<'t> Engine<'t> {
-    pub fn new(tasks: &'t mut dyn Tasks, rng: Rng, limits: Limits, context: Value) -> Self {
+    pub fn new(
+        tasks: &'t dyn Tasks,
+        rng: Rng,
+        limits: Limits,
+        recorded: &'t AtomicUsize,
+        context: Value,
+    ) -> Self {
         Engine {
             tasks,
             rng,
             limits,
+            recorded,
             history: Vec::new(),
+            real: None,
             context,
             uses_context: true,
             deadline: None,
@@ -84,8 +122,37 @@ impl<'t> Engine<'t> {
         }
     }
 
+    /// An engine for one branch or iteration: the same tasks, limits and
+    /// event budget, its own history, and a random stream of its own.
+    fn fork(&mut self) -> Engine<'t> {
+        Engine {
+            tasks: self.tasks,
+            rng: Rng::seeded(self.rng.next_seed()),
+            limits: self.limits.clone(),
+            recorded: self.recorded,
+            history: Vec::new(),
+            real: self.real,
+            context: self.context.clone(),
+            uses_context: self.uses_context,
+            deadline: self.deadline,
+            timed_out: false,
+            depth: self.depth + 1,
+        }
+    }
+
+    /// Under `--real-time`, sleeps until the simulated time `at`.
+    fn pace(&self, at: i64) {
+        if let Some(clock) = self.real {
+            let due = clock.origin + Duration::from_millis((at - clock.start).max(0) as u64);
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+        }
+    }
+
     pub fn event(&mut self, at: i64, kind: &'static str, details: Detail) -> Result<(), Failed> {
-        if self.history.len() >= self.limits.max_events {
+        if self.recorded.fetch_add(1, Ordering::Relaxed) >= self.limits.max_events {
             return Err((
                 Failure::runtime(format!(
                     "the execution reached the limit of {} history events (raise it with --max-transitions)",
@@ -95,7 +162,8 @@ impl<'t> Engine<'t> {
             ));
         }
         self.history.push(Event {
-            id: self.history.len() + 1,
+            // Numbered once the whole history is assembled.
+            id: 0,
             timestamp: at,
             kind,
             depth: self.depth,
@@ -131,6 +199,7 @@ impl<'t> Engine<'t> {
             self.event(now, entered(kind), with_input(&name, &input))?;
             self.set_state_context(&name, now, 0);
             let (output, next, at) = self.state(&name, state, input, now)?;
+            self.pace(at);
             now = at;
             if !matches!(state, State::Fail(_)) {
                 self.event(now, exited(kind), with_output(&name, &output))?;
@@ -370,6 +439,7 @@ impl<'t> Engine<'t> {
                         },
                     )?;
                     now += delay;
+                    self.pace(now);
                     self.set_state_context(name, now, retries);
                     continue;
                 }
@@ -558,33 +628,46 @@ impl<'t> Engine<'t> {
             None => effective,
         };
         self.event(now, "ParallelStateStarted", Detail::default())?;
-        let mut outputs = Vec::with_capacity(state.branches.len());
+        let mut forks: Vec<Engine<'t>> = state.branches.iter().map(|_| self.fork()).collect();
+        let jobs = forks.iter_mut().zip(&state.branches);
+        let runs: Vec<Result<(Value, i64), Failed>> = if self.real.is_some() {
+            // Really side by side: each branch on a thread of its own.
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = jobs
+                    .map(|(fork, branch)| {
+                        let input = branch_input.clone();
+                        scope.spawn(move || {
+                            fork.run_states(&branch.states, &branch.start_at, input, now)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| joined(h.join(), now)).collect()
+            })
+        } else {
+            jobs.map(|(fork, branch)| {
+                fork.run_states(&branch.states, &branch.start_at, branch_input.clone(), now)
+            })
+            .collect()
+        };
+        let mut outputs = Vec::with_capacity(runs.len());
         let mut first_failure: Option<Failed> = None;
         let mut end = now;
-        self.depth += 1;
-        for branch in &state.branches {
-            let saved = self.context.get("State").cloned();
-            let run = self.run_states(&branch.states, &branch.start_at, branch_input.clone(), now);
-            if let (Some(saved), Value::Object(ctx)) = (saved, &mut self.context) {
-                ctx.insert("State".into(), saved);
-            }
+        for (fork, run) in forks.into_iter().zip(runs) {
+            self.history.extend(fork.history);
+            self.timed_out |= fork.timed_out;
             match run {
                 Ok((output, at)) => {
                     end = end.max(at);
                     outputs.push(output);
                 }
-                // The branch that fails first stops the others.
+                // The branch that fails first (in simulated time) stops the others.
                 Err((f, at)) => {
                     if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
                         first_failure = Some((f, at));
                     }
-                    if self.timed_out {
-                        break;
-                    }
                 }
             }
         }
-        self.depth -= 1;
         if let Some((failure, at)) = first_failure {
             self.event(
                 at,
@@ -649,6 +732,22 @@ impl<'t> Engine<'t> {
                 ..Detail::default()
             },
         )?;
+        if self.real.is_some() {
+            let inputs = items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| self.iteration_input(selector, &effective, index, item, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (outputs, end) = self.map_on_threads(processor, inputs, concurrency, now)?;
+            return self.finish(
+                &state.result_selector,
+                &state.result_path,
+                &state.output_path,
+                input,
+                Value::Array(outputs),
+                end,
+            );
+        }
         // Free times of the concurrency slots (all free at the start).
         let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
         let mut outputs = Vec::with_capacity(items.len());
@@ -661,22 +760,7 @@ impl<'t> Engine<'t> {
             } else {
                 slots.pop().map_or(now, |Reverse(t)| t.max(now))
             };
-            let iteration_input = match selector {
-                Some(t) => {
-                    if let Value::Object(ctx) = &mut self.context {
-                        ctx.insert(
-                            "Map".into(),
-                            json!({ "Item": { "Index": index, "Value": item } }),
-                        );
-                    }
-                    let built = template(t, &effective, &self.context, &mut self.rng);
-                    if let Value::Object(ctx) = &mut self.context {
-                        ctx.remove("Map");
-                    }
-                    built.map_err(|f| (f, start))?
-                }
-                None => item,
-            };
+            let iteration_input = self.iteration_input(selector, &effective, index, item, start)?;
             self.event(
                 start,
                 "MapIterationStarted",
@@ -750,6 +834,161 @@ impl<'t> Engine<'t> {
             Value::Array(outputs),
             end,
         )
+    }
+
+    /// An iteration's input: the item, or the ItemSelector evaluated with
+    /// `$$.Map.Item` set.
+    fn iteration_input(
+        &mut self,
+        selector: Option<&Value>,
+        effective: &Value,
+        index: usize,
+        item: Value,
+        at: i64,
+    ) -> Result<Value, Failed> {
+        let Some(t) = selector else {
+            return Ok(item);
+        };
+        if let Value::Object(ctx) = &mut self.context {
+            ctx.insert(
+                "Map".into(),
+                json!({ "Item": { "Index": index, "Value": item } }),
+            );
+        }
+        let built = template(t, effective, &self.context, &mut self.rng);
+        if let Value::Object(ctx) = &mut self.context {
+            ctx.remove("Map");
+        }
+        built.map_err(|f| (f, at))
+    }
+
+    /// `--real-time` iterations: `concurrency` threads (all items at once
+    /// for 0, at most `MAX_THREADS`) take items in order; the first failure
+    /// stops new iterations. Histories join in item order.
+    fn map_on_threads(
+        &mut self,
+        processor: &crate::asl::SubMachine,
+        inputs: Vec<Value>,
+        concurrency: usize,
+        now: i64,
+    ) -> Result<(Vec<Value>, i64), Failed> {
+        const MAX_THREADS: usize = 64;
+        let count = inputs.len();
+        let workers = match concurrency {
+            0 => count,
+            n => n.min(count),
+        }
+        .clamp(1, MAX_THREADS);
+        let clock = self.real.unwrap_or(RealClock {
+            origin: Instant::now(),
+            start: now,
+        });
+        let pending: Mutex<std::vec::IntoIter<(usize, Value)>> = Mutex::new(
+            inputs
+                .into_iter()
+                .enumerate()
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        let stop = AtomicBool::new(false);
+        type Done = (usize, Vec<Event>, Result<(Value, i64), Failed>);
+        let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(count));
+        let mut forks: Vec<Engine<'t>> = (0..workers).map(|_| self.fork()).collect();
+        std::thread::scope(|scope| {
+            for fork in &mut forks {
+                let (pending, stop, done) = (&pending, &stop, &done);
+                scope.spawn(move || {
+                    loop {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let next = pending.lock().map(|mut p| p.next()).unwrap_or(None);
+                        let Some((index, input)) = next else {
+                            break;
+                        };
+                        let start = clock.start + clock.origin.elapsed().as_millis() as i64;
+                        let index_detail = || Detail {
+                            index: Some(index),
+                            ..Detail::default()
+                        };
+                        let mut run = fork
+                            .event(start, "MapIterationStarted", index_detail())
+                            .and_then(|()| {
+                                fork.run_states(
+                                    &processor.states,
+                                    &processor.start_at,
+                                    input,
+                                    start,
+                                )
+                            });
+                        let recorded = match &run {
+                            Ok((_, at)) => fork.event(*at, "MapIterationSucceeded", index_detail()),
+                            Err((f, at)) => {
+                                stop.store(true, Ordering::Relaxed);
+                                fork.event(
+                                    *at,
+                                    "MapIterationFailed",
+                                    Detail {
+                                        error: Some(f.error.clone()),
+                                        cause: Some(f.cause.clone()),
+                                        ..index_detail()
+                                    },
+                                )
+                            }
+                        };
+                        if let (Err(e), Ok(_)) = (recorded, &run) {
+                            run = Err(e);
+                        }
+                        let history = std::mem::take(&mut fork.history);
+                        if let Ok(mut done) = done.lock() {
+                            done.push((index, history, run));
+                        }
+                    }
+                });
+            }
+        });
+        let mut done = done
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        done.sort_by_key(|(index, ..)| *index);
+        let mut outputs = Vec::with_capacity(done.len());
+        let mut end = now;
+        let mut first_failure: Option<Failed> = None;
+        for (_, history, run) in done {
+            self.history.extend(history);
+            match run {
+                Ok((output, at)) => {
+                    end = end.max(at);
+                    outputs.push(output);
+                }
+                Err((f, at)) => {
+                    if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
+                        first_failure = Some((f, at));
+                    }
+                }
+            }
+        }
+        self.timed_out |= forks.iter().any(|f| f.timed_out);
+        if let Some((failure, at)) = first_failure {
+            self.event(
+                at,
+                "MapStateFailed",
+                Detail {
+                    error: Some(failure.error.clone()),
+                    cause: Some(failure.cause.clone()),
+                    ..Detail::default()
+                },
+            )?;
+            return Err((failure, at));
+        }
+        if outputs.len() < count {
+            return Err((
+                Failure::runtime("the Map's iterations stopped unexpectedly"),
+                end,
+            ));
+        }
+        self.event(end, "MapStateSucceeded", Detail::default())?;
+        Ok((outputs, end))
     }
 
     /// ResultSelector → ResultPath → OutputPath after Parallel or Map.

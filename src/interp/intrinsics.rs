@@ -23,6 +23,11 @@ impl Rng {
         Rng(rand::rngs::StdRng::seed_from_u64(seed))
     }
 
+    /// A seed for a stream of its own (a branch, an iteration).
+    pub fn next_seed(&mut self) -> u64 {
+        self.0.random()
+    }
+
     /// A number in `0.0..1.0`.
     pub fn unit(&mut self) -> f64 {
         self.0.random()

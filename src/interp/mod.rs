@@ -62,6 +62,9 @@ pub struct Options {
     /// Seeds jitter, `States.UUID` and `States.MathRandom` without a seed.
     pub seed: u64,
     pub limits: Limits,
+    /// Sleep through waits and retry delays, and run branches and
+    /// iterations on threads, instead of simulating the clock.
+    pub real_time: bool,
 }
 
 impl Default for Options {
@@ -73,6 +76,7 @@ impl Default for Options {
             start: 1_767_225_600_000,
             seed: 0,
             limits: Limits::default(),
+            real_time: false,
         }
     }
 }
@@ -81,7 +85,7 @@ impl Default for Options {
 pub fn run(
     machine: &StateMachine,
     input: Value,
-    tasks: &mut dyn Tasks,
+    tasks: &dyn Tasks,
     options: &Options,
 ) -> Execution {
     let context = engine::base_context(
@@ -91,7 +95,12 @@ pub fn run(
         options.start,
     );
     let rng = intrinsics::Rng::seeded(options.seed);
-    let mut engine = engine::Engine::new(tasks, rng, options.limits.clone(), context);
+    let recorded = std::sync::atomic::AtomicUsize::new(0);
+    let mut engine = engine::Engine::new(tasks, rng, options.limits.clone(), &recorded, context);
+    engine.real = options.real_time.then(|| engine::RealClock {
+        origin: std::time::Instant::now(),
+        start: options.start,
+    });
     engine.uses_context = crate::asl::write(machine).contains("$$");
     engine.deadline = machine.timeout_seconds.map(|s| {
         options
@@ -142,6 +151,9 @@ pub fn run(
     // The closing event is recorded even at the event limit.
     engine.limits.max_events = usize::MAX;
     let _ = engine.event(end, kind, details);
+    for (i, event) in engine.history.iter_mut().enumerate() {
+        event.id = i + 1;
+    }
     Execution {
         status,
         output,

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use serde::Deserialize;
@@ -20,9 +21,10 @@ pub struct Outcome {
     pub source: &'static str,
 }
 
-pub trait Tasks {
+/// Answers tasks; shared by concurrent branches and iterations, hence `Sync`.
+pub trait Tasks: Sync {
     /// Answers one call of the Task state `state`, with its effective input.
-    fn call(&mut self, state: &str, resource: &str, input: &Value) -> Outcome;
+    fn call(&self, state: &str, resource: &str, input: &Value) -> Outcome;
 }
 
 /// The responses of a dry run, and what was asked that nobody answered.
@@ -30,8 +32,8 @@ pub trait Tasks {
 pub struct DryRun {
     mocks: HashMap<String, Vec<(u64, u64, Response)>>,
     programs: HashMap<String, String>,
-    calls: HashMap<String, u64>,
-    pub unmocked: BTreeSet<String>,
+    calls: Mutex<HashMap<String, u64>>,
+    unmocked: Mutex<BTreeSet<String>>,
 }
 
 /// One mocked response: a result or an error.
@@ -113,11 +115,27 @@ impl DryRun {
     }
 }
 
+impl DryRun {
+    /// Task states that nothing answered, in name order.
+    pub fn unmocked(&self) -> Vec<String> {
+        lock(&self.unmocked).iter().cloned().collect()
+    }
+}
+
+/// A lock that a panicking holder cannot poison for the others: the data
+/// (counters, names) stays meaningful.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Tasks for DryRun {
-    fn call(&mut self, state: &str, _resource: &str, input: &Value) -> Outcome {
-        let count = self.calls.entry(state.to_string()).or_insert(0);
-        let call = *count;
-        *count += 1;
+    fn call(&self, state: &str, _resource: &str, input: &Value) -> Outcome {
+        let call = {
+            let mut calls = lock(&self.calls);
+            let count = calls.entry(state.to_string()).or_insert(0);
+            *count += 1;
+            *count - 1
+        };
         if let Some(command) = self.programs.get(state) {
             return run_program(command, input);
         }
@@ -133,7 +151,7 @@ impl Tasks for DryRun {
                 source: "mock",
             },
             None => {
-                self.unmocked.insert(state.to_string());
+                lock(&self.unmocked).insert(state.to_string());
                 Outcome {
                     result: Ok(Value::Object(Default::default())),
                     millis: 0,
@@ -305,7 +323,7 @@ mod tests {
         );
         let other = dry.call("Other", "arn", &json!({}));
         assert_eq!(other.result.expect("unmocked"), json!({}));
-        assert!(dry.unmocked.contains("Other"));
+        assert_eq!(dry.unmocked(), ["Other"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ fn machine(definition: Value) -> StateMachine {
     crate::asl::read(&definition.to_string()).expect("a valid definition")
 }
 
-fn execute(definition: Value, input: Value, dry: &mut DryRun) -> Execution {
+fn execute(definition: Value, input: Value, dry: &DryRun) -> Execution {
     run(&machine(definition), input, dry, &Options::default())
 }
 
@@ -24,7 +24,7 @@ fn pass_states_shape_data() {
             "B": {"Type": "Pass", "Result": {"k": 1}, "ResultPath": "$.r", "OutputPath": "$.r", "End": true}
         }}),
         json!({"in": 5}),
-        &mut DryRun::default(),
+        &DryRun::default(),
     );
     assert_eq!(out.status, Status::Succeeded, "{out:?}");
     assert_eq!(out.output, Some(json!({"k": 1})));
@@ -55,7 +55,7 @@ fn retries_wait_by_aws_arithmetic_then_catch() {
             "Handled": {"Type": "Succeed"}
         }}),
         json!({"keep": true}),
-        &mut dry,
+        &dry,
     );
     assert_eq!(out.status, Status::Succeeded, "{out:?}");
     assert_eq!(
@@ -81,7 +81,7 @@ fn runtime_errors_are_never_caught() {
             "H": {"Type": "Succeed"}
         }}),
         json!({}),
-        &mut DryRun::default(),
+        &DryRun::default(),
     );
     assert_eq!(out.status, Status::Failed);
     assert_eq!(out.error.as_deref(), Some("States.Runtime"));
@@ -101,7 +101,7 @@ fn parallel_and_map_run_on_their_own_clocks() {
                   "End": true}
         }}),
         json!({"items": ["a", "b", "c"]}),
-        &mut DryRun::default(),
+        &DryRun::default(),
     );
     assert_eq!(out.status, Status::Succeeded, "{out:?}");
     // Branches overlap: 30 s, not 40. Three items, two at a time: 10 s.
@@ -120,9 +120,9 @@ fn choices_fall_to_default_or_fail() {
         "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}]},
         "Big": {"Type": "Succeed"}
     }});
-    let big = execute(definition.clone(), json!({"n": 2}), &mut DryRun::default());
+    let big = execute(definition.clone(), json!({"n": 2}), &DryRun::default());
     assert_eq!(big.status, Status::Succeeded);
-    let none = execute(definition, json!({"n": 0}), &mut DryRun::default());
+    let none = execute(definition, json!({"n": 0}), &DryRun::default());
     assert_eq!(none.error.as_deref(), Some("States.NoChoiceMatched"));
 }
 
@@ -131,7 +131,7 @@ fn fail_states_and_timeouts() {
     let failed = execute(
         json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('code {}', $.c)"}}}),
         json!({"e": "Custom.Error", "c": 7}),
-        &mut DryRun::default(),
+        &DryRun::default(),
     );
     assert_eq!(
         (failed.error.as_deref(), failed.cause.as_deref()),
@@ -141,7 +141,7 @@ fn fail_states_and_timeouts() {
         json!({"TimeoutSeconds": 60, "StartAt": "W", "States": {
             "W": {"Type": "Wait", "Seconds": 3600, "Next": "Done"}, "Done": {"Type": "Succeed"}}}),
         json!({}),
-        &mut DryRun::default(),
+        &DryRun::default(),
     );
     assert_eq!(slow.status, Status::TimedOut);
     assert_eq!(slow.error.as_deref(), Some("States.Timeout"));
@@ -153,7 +153,7 @@ fn endless_loops_stop_at_the_event_limit() {
         &machine(json!({"StartAt": "A", "States": {
             "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}, "C": {"Type": "Succeed"}}})),
         json!({}),
-        &mut DryRun::default(),
+        &DryRun::default(),
         &Options {
             limits: Limits {
                 max_events: 100,

@@ -50,9 +50,8 @@ fn actual(case: &Case) -> Value {
     let Some(machine) = validated.machine else {
         return serde_json::json!({"invalid": format!("{:?}", validated.diags)});
     };
-    let mut dry = nagare::interp::DryRun::default();
-    let execution =
-        nagare::interp::run(&machine, case.input.clone(), &mut dry, &Default::default());
+    let dry = nagare::interp::DryRun::default();
+    let execution = nagare::interp::run(&machine, case.input.clone(), &dry, &Default::default());
     match execution.status {
         nagare::interp::Status::Succeeded => {
             serde_json::json!({"status": "SUCCEEDED", "output": execution.output})

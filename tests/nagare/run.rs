@@ -154,3 +154,56 @@ fn an_input_over_256_kib_fails_as_on_aws() {
     let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(report["error"], "States.DataLimitExceeded");
 }
+
+#[test]
+fn real_time_runs_branches_and_iterations_side_by_side() {
+    let parallel = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 1, "End": true}}},
+        {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 1, "End": true}}}]}}}"#;
+    let started = std::time::Instant::now();
+    Test::new()
+        .file("p.asl.json", parallel)
+        .args(["run", "--real-time", "p.asl.json"])
+        .run()
+        .code(0)
+        .stdout_has("(real time)");
+    let took = started.elapsed().as_secs_f64();
+    // It really waited, and the two 1 s waits overlapped (one after the
+    // other would take 2 s).
+    assert!((1.0..1.8).contains(&took), "{took} s");
+
+    let map = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 2, "End": true,
+        "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}}}}"#;
+    let out = Test::new()
+        .file("m.asl.json", map)
+        .args([
+            "run",
+            "--real-time",
+            "--format",
+            "json",
+            "--input",
+            "[1, 2, 3, 4]",
+            "m.asl.json",
+        ])
+        .run()
+        .code(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    // Two at a time: items 2 and 3 start when 0 and 1 have ended.
+    let starts: Vec<i64> = report["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|e| e["type"] == "MapIterationStarted")
+        .map(|e| {
+            let stamp = e["timestamp"].as_str().expect("timestamp");
+            stamp[17..19].parse::<i64>().expect("seconds") * 1000
+                + stamp[20..23].parse::<i64>().expect("ms")
+        })
+        .collect();
+    assert_eq!(starts.len(), 4, "{starts:?}");
+    assert!(
+        starts[1] - starts[0] < 500 && starts[2] - starts[0] >= 900,
+        "{starts:?}"
+    );
+    assert_eq!(report["output"], serde_json::json!([1, 2, 3, 4]));
+}
