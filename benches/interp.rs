@@ -95,26 +95,33 @@ fn measure(label: &str, definition: &Value, input: &Value, runs: usize) {
     );
 }
 
+/// `cargo bench --bench interp [chain|loop|map|parallel]`: all workloads,
+/// or the named ones (to measure one's peak memory alone).
 fn main() {
+    let chosen: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |name: &str| chosen.is_empty() || chosen.iter().any(|c| c == name);
     println!("interpreter, in-process, history recorded (median of 5)");
-    measure(
-        "Pass chain, 5,000 states",
-        &pass_chain(5_000),
-        &json!({}),
-        5,
-    );
-    measure(
-        "Pass/Choice loop, 100,000",
-        &counter_loop(100_000),
-        &json!({}),
-        5,
-    );
-    let (map, items) = map_of(100_000);
-    measure("Map, 100,000 items", &map, &items, 5);
-    measure(
-        "Parallel, 1,000 branches",
-        &parallel_of(1_000),
-        &json!({"x": 1}),
-        5,
-    );
+    if wanted("chain") {
+        measure(
+            "Pass chain, 5,000 states",
+            &pass_chain(5_000),
+            &json!({}),
+            5,
+        );
+    }
+    if wanted("loop") {
+        let workload = counter_loop(100_000);
+        measure("Pass/Choice loop, 100,000", &workload, &json!({}), 5);
+    }
+    if wanted("map") {
+        let (map, items) = map_of(100_000);
+        measure("Map, 100,000 items", &map, &items, 5);
+    }
+    if wanted("parallel") {
+        let workload = parallel_of(1_000);
+        measure("Parallel, 1,000 branches", &workload, &json!({"x": 1}), 5);
+    }
 }
