@@ -149,6 +149,8 @@ pub enum RunFormat {
 pub struct Output {
     /// Colour diagnostics on standard error.
     pub color: bool,
+    /// Colour what goes to standard output (the `run` timeline).
+    pub stdout_color: bool,
 }
 
 /// Runs the command line; the binary's `main` only calls this.
@@ -176,15 +178,14 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
+    let wanted = |terminal: bool| match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
     let output = Output {
-        color: match cli.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::io::stderr().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
-        },
+        color: wanted(std::io::stderr().is_terminal()),
+        stdout_color: wanted(std::io::stdout().is_terminal()),
     };
     match cli.command {
         Command::Check {

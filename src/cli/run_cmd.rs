@@ -91,7 +91,12 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
             Err(e) => return usage(&format!("cannot write JSON: {e}")),
         }
     } else {
-        timeline(&execution, options.start, output.color, args.real_time)
+        timeline(
+            &execution,
+            options.start,
+            output.stdout_color,
+            args.real_time,
+        )
     };
     if print_out(&text).is_err() {
         return exit::USAGE_OR_IO;
