@@ -80,6 +80,39 @@ pub(super) struct Engine<'t> {
     depth: usize,
 }
 
+/// Results of branches or iterations, gathered in order: the outputs, the
+/// latest end, and the failure that came first in simulated time (it is
+/// the one that stops the others).
+struct Gathered {
+    outputs: Vec<Value>,
+    end: i64,
+    first_failure: Option<Failed>,
+}
+
+impl Gathered {
+    fn new(start: i64) -> Self {
+        Gathered {
+            outputs: Vec::new(),
+            end: start,
+            first_failure: None,
+        }
+    }
+
+    fn add(&mut self, run: Result<(Value, i64), Failed>) {
+        match run {
+            Ok((output, at)) => {
+                self.end = self.end.max(at);
+                self.outputs.push(output);
+            }
+            Err((f, at)) => {
+                if self.first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
+                    self.first_failure = Some((f, at));
+                }
+            }
+        }
+    }
+}
+
 /// A thread's result; a panic in it is reported, not propagated.
 fn joined(
     result: std::thread::Result<Result<(Value, i64), Failed>>,
@@ -525,42 +558,33 @@ impl<'t> Engine<'t> {
         let heartbeat = task.heartbeat_seconds.map(|s| s as i64 * 1000);
         // Nothing in a dry run sends heartbeats: a task that outlasts its
         // heartbeat interval (and ends before its timeout) misses one.
-        if let Some(beat) = heartbeat
-            && millis > beat
-            && timeout.is_none_or(|t| beat < t)
-        {
-            let failure = Failure::new(
-                failure::HEARTBEAT,
-                format!("no heartbeat within {} seconds", beat / 1000),
-            );
+        let expired = match (heartbeat, timeout) {
+            (Some(beat), t) if millis > beat && t.is_none_or(|t| beat < t) => Some((
+                beat,
+                Failure::new(
+                    failure::HEARTBEAT,
+                    format!("no heartbeat within {} seconds", beat / 1000),
+                ),
+            )),
+            (_, Some(limit)) if millis > limit => Some((
+                limit,
+                Failure::new(
+                    failure::TIMEOUT,
+                    format!("the task ran longer than {} seconds", limit / 1000),
+                ),
+            )),
+            _ => None,
+        };
+        if let Some((after, failure)) = expired {
             self.event(
-                now + beat,
+                now + after,
                 "TaskTimedOut",
                 Detail {
-                    error: Some(failure.error.clone()),
-                    cause: Some(failure.cause.clone()),
-                    ..Detail::named(name)
+                    name: Some(name.to_string()),
+                    ..Detail::failed(&failure)
                 },
             )?;
-            return Err((failure, now + beat));
-        }
-        if let Some(limit) = timeout
-            && millis > limit
-        {
-            let failure = Failure::new(
-                failure::TIMEOUT,
-                format!("the task ran longer than {} seconds", limit / 1000),
-            );
-            self.event(
-                now + limit,
-                "TaskTimedOut",
-                Detail {
-                    error: Some(failure.error.clone()),
-                    cause: Some(failure.cause.clone()),
-                    ..Detail::named(name)
-                },
-            )?;
-            return Err((failure, now + limit));
+            return Err((failure, now + after));
         }
         let raw = match result {
             Ok(raw) => raw,
@@ -649,38 +673,23 @@ impl<'t> Engine<'t> {
             })
             .collect()
         };
-        let mut outputs = Vec::with_capacity(runs.len());
-        let mut first_failure: Option<Failed> = None;
-        let mut end = now;
+        let mut gathered = Gathered::new(now);
         for (fork, run) in forks.into_iter().zip(runs) {
             self.history.extend(fork.history);
             self.timed_out |= fork.timed_out;
-            match run {
-                Ok((output, at)) => {
-                    end = end.max(at);
-                    outputs.push(output);
-                }
-                // The branch that fails first (in simulated time) stops the others.
-                Err((f, at)) => {
-                    if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
-                        first_failure = Some((f, at));
-                    }
-                }
-            }
+            gathered.add(run);
         }
-        if let Some((failure, at)) = first_failure {
-            self.event(
-                at,
-                "ParallelStateFailed",
-                Detail {
-                    error: Some(failure.error.clone()),
-                    cause: Some(failure.cause.clone()),
-                    ..Detail::default()
-                },
-            )?;
-            return Err((failure, at));
-        }
-        self.event(end, "ParallelStateSucceeded", Detail::default())?;
+        let Gathered {
+            outputs,
+            end,
+            first_failure,
+        } = gathered;
+        self.settle(
+            first_failure,
+            end,
+            "ParallelStateFailed",
+            "ParallelStateSucceeded",
+        )?;
         self.finish(
             &state.result_selector,
             &state.result_path,
@@ -813,19 +822,7 @@ impl<'t> Engine<'t> {
             }
         }
         self.depth -= 1;
-        if let Some((failure, at)) = first_failure {
-            self.event(
-                at,
-                "MapStateFailed",
-                Detail {
-                    error: Some(failure.error.clone()),
-                    cause: Some(failure.cause.clone()),
-                    ..Detail::default()
-                },
-            )?;
-            return Err((failure, at));
-        }
-        self.event(end, "MapStateSucceeded", Detail::default())?;
+        self.settle(first_failure, end, "MapStateFailed", "MapStateSucceeded")?;
         self.finish(
             &state.result_selector,
             &state.result_path,
@@ -834,6 +831,22 @@ impl<'t> Engine<'t> {
             Value::Array(outputs),
             end,
         )
+    }
+
+    /// Ends a Parallel or Map: its failed event and the first failure, or
+    /// its succeeded event.
+    fn settle(
+        &mut self,
+        first_failure: Option<Failed>,
+        end: i64,
+        failed: &'static str,
+        succeeded: &'static str,
+    ) -> Result<(), Failed> {
+        if let Some((failure, at)) = first_failure {
+            self.event(at, failed, Detail::failed(&failure))?;
+            return Err((failure, at));
+        }
+        self.event(end, succeeded, Detail::default())
     }
 
     /// An iteration's input: the item, or the ItemSelector evaluated with
@@ -951,34 +964,19 @@ impl<'t> Engine<'t> {
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         done.sort_by_key(|(index, ..)| *index);
-        let mut outputs = Vec::with_capacity(done.len());
-        let mut end = now;
-        let mut first_failure: Option<Failed> = None;
+        let mut gathered = Gathered::new(now);
         for (_, history, run) in done {
             self.history.extend(history);
-            match run {
-                Ok((output, at)) => {
-                    end = end.max(at);
-                    outputs.push(output);
-                }
-                Err((f, at)) => {
-                    if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
-                        first_failure = Some((f, at));
-                    }
-                }
-            }
+            gathered.add(run);
         }
+        let Gathered {
+            outputs,
+            end,
+            first_failure,
+        } = gathered;
         self.timed_out |= forks.iter().any(|f| f.timed_out);
         if let Some((failure, at)) = first_failure {
-            self.event(
-                at,
-                "MapStateFailed",
-                Detail {
-                    error: Some(failure.error.clone()),
-                    cause: Some(failure.cause.clone()),
-                    ..Detail::default()
-                },
-            )?;
+            self.event(at, "MapStateFailed", Detail::failed(&failure))?;
             return Err((failure, at));
         }
         if outputs.len() < count {

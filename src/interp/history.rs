@@ -55,6 +55,15 @@ impl Detail {
         *self == Detail::default()
     }
 
+    /// The error and cause of a failure.
+    pub fn failed(failure: &super::Failure) -> Self {
+        Detail {
+            error: Some(failure.error.clone()),
+            cause: Some(failure.cause.clone()),
+            ..Detail::default()
+        }
+    }
+
     pub fn named(name: &str) -> Self {
         Detail {
             name: Some(name.to_string()),
