@@ -216,11 +216,18 @@ fn timeline(execution: &Execution, start: i64, color: bool, real_time: bool) -> 
             text.to_string()
         }
     };
+    let left = exit_times(&execution.history);
     let mut out = String::new();
-    for event in &execution.history {
-        let Some(line) = describe(event, &paint) else {
+    for (i, event) in execution.history.iter().enumerate() {
+        let Some(mut line) = describe(event, &paint) else {
             continue;
         };
+        // A state that took time says when it was left.
+        if let Some(&at) = left.get(&i)
+            && at > event.timestamp
+        {
+            line += &paint("2", &format!(", left at {}", clock(at - start)));
+        }
         out += &format!(
             "{}  {}{line}\n",
             paint("2", &clock(event.timestamp - start)),
@@ -258,6 +265,23 @@ fn timeline(execution: &Execution, start: i64, color: bool, real_time: bool) -> 
         );
     }
     out
+}
+
+/// For each `…StateEntered` event (by position), when its state was left.
+fn exit_times(history: &[Event]) -> std::collections::HashMap<usize, i64> {
+    let mut open: std::collections::HashMap<(usize, &str), Vec<usize>> = Default::default();
+    let mut left = std::collections::HashMap::new();
+    for (i, event) in history.iter().enumerate() {
+        let name = event.details.name.as_deref().unwrap_or_default();
+        if event.kind.ends_with("StateEntered") {
+            open.entry((event.depth, name)).or_default().push(i);
+        } else if event.kind.ends_with("StateExited")
+            && let Some(entered) = open.get_mut(&(event.depth, name)).and_then(Vec::pop)
+        {
+            left.insert(entered, event.timestamp);
+        }
+    }
+    left
 }
 
 fn describe(event: &Event, paint: &dyn Fn(&str, &str) -> String) -> Option<String> {
