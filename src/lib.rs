@@ -23,3 +23,5 @@ pub mod path;
 pub mod source;
 /// Text → typed AST (pest grammar, prescan, lowering).
 pub mod syntax;
+/// The `test` blocks of flows, run through the interpreter.
+pub mod testing;

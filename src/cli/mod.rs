@@ -6,6 +6,7 @@ mod compile_cmd;
 mod graph_cmd;
 mod input;
 mod run_cmd;
+mod test_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -110,6 +111,20 @@ enum Command {
         #[arg(long)]
         real_time: bool,
     },
+    /// Run the `test` blocks of flows: each a fresh dry run with its mocks,
+    /// its expectations checked. Exit 0 only when every test passes.
+    Test {
+        /// Files or directories (searched for *.flow); the current directory
+        /// by default.
+        #[arg(value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        /// Only the tests whose name contains TEXT.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        /// One line per test, or one JSON document.
+        #[arg(long, value_enum, default_value_t = test_cmd::TestFormat::Human)]
+        format: test_cmd::TestFormat,
+    },
     /// Draw a flow's dependency graph.
     Graph {
         /// A .flow file; `-` reads standard input.
@@ -199,6 +214,11 @@ fn run(cli: Cli) -> u8 {
             output: out,
             explain,
         } => compile_cmd::run(&file, out.as_deref(), explain, output),
+        Command::Test {
+            files,
+            filter,
+            format,
+        } => test_cmd::run(&files, filter.as_deref(), format, output),
         Command::Run {
             file,
             input,

@@ -207,7 +207,7 @@ fn rename(output: &mut Value, renamed: &[(String, String)]) {
 
 /// The human timeline: one line per thing that happened, at its simulated
 /// time, indented inside branches and iterations.
-fn timeline(execution: &Execution, start: i64, color: bool, real_time: bool) -> String {
+pub(super) fn timeline(execution: &Execution, start: i64, color: bool, real_time: bool) -> String {
     let clock_kind = if real_time { "real time" } else { "simulated" };
     let paint = |code: &str, text: &str| {
         if color {

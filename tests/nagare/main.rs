@@ -16,3 +16,4 @@ mod harness;
 mod oracles;
 mod properties;
 mod run;
+mod test_cmd;

@@ -43,6 +43,8 @@ pub struct Lowered {
     /// Stages whose result key differs from their name, as (key, name):
     /// the interpreter shows results under the names the flow uses.
     pub renamed: Vec<(String, String)>,
+    /// The states each stage compiled to.
+    pub states_of_stages: Vec<StageState>,
 }
 
 /// Lowers a checked flow (no errors) to a state machine.
@@ -62,6 +64,7 @@ pub fn lower(flow: &Flow, graph: &FlowGraph) -> Result<Lowered, Vec<Diag>> {
         keys: &keys,
         routed: BTreeSet::new(),
         errors: Vec::new(),
+        states_of_stages: Vec::new(),
     };
     let mut top = Scope::new(false);
     let end = lowerer.finish(flow, &mut top);
@@ -103,6 +106,7 @@ pub fn lower(flow: &Flow, graph: &FlowGraph) -> Result<Lowered, Vec<Diag>> {
         },
         waits,
         renamed: keys.renamed(),
+        states_of_stages: lowerer.states_of_stages,
     })
 }
 
@@ -149,9 +153,29 @@ struct Lowerer<'a> {
     /// Handlers that errors reach from inside a top-level Parallel.
     routed: BTreeSet<usize>,
     errors: Vec<Diag>,
+    states_of_stages: Vec<StageState>,
 }
 
-/// `$.steps.<key>`: where a stage's result is stored (see `keys`).
+/// Which state does what for a stage: tests mock and observe stages, and
+/// this says which compiled states those are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageState {
+    pub stage: String,
+    pub state: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The Task that calls the stage's integration (in a `foreach`, the
+    /// Task inside the Map, called once per item).
+    Call,
+    /// The Task that polls a Glue crawl until it ends.
+    Poll,
+    /// The Pass state reached when `when` is false.
+    Skip,
+}
+
 /// The branches' `steps` merged into one object. A balanced tree of
 /// `States.JsonMerge` calls: AWS nests at most 10 intrinsic calls in a
 /// field, and a chain would need one per branch.
@@ -167,11 +191,20 @@ fn merge_steps(branches: std::ops::Range<usize>) -> String {
     )
 }
 
+/// `$.steps.<key>`: where a stage's result is stored (see `keys`).
 fn step_path(key: &str) -> String {
     format!("$.steps.{key}")
 }
 
 impl<'a> Lowerer<'a> {
+    fn record(&mut self, stage: &str, state: &str, role: Role) {
+        self.states_of_stages.push(StageState {
+            stage: stage.to_string(),
+            state: state.to_string(),
+            role,
+        });
+    }
+
     /// A state name not used yet (ASL names are unique in the whole machine
     /// and at most 80 characters).
     fn unique(&mut self, base: &str) -> String {
@@ -329,6 +362,7 @@ impl<'a> Lowerer<'a> {
             return task_entry;
         };
         let skipped = self.unique(&format!("{name} skipped"));
+        self.record(&name, &skipped, Role::Skip);
         let (skip_next, skip_end) = next.split();
         scope.states.insert(
             skipped.clone(),
@@ -378,6 +412,9 @@ impl<'a> Lowerer<'a> {
             _ => next,
         };
         let (next_state, end) = next.split();
+        if stage.foreach().is_none() {
+            self.record(&name, &name, Role::Call);
+        }
         let state = match stage.foreach() {
             None => {
                 task.result_path = Some(Some(step_path(self.keys.key(&name))));
@@ -388,6 +425,7 @@ impl<'a> Lowerer<'a> {
             }
             Some((items, concurrency)) => {
                 let inner = self.unique(&format!("{name} item"));
+                self.record(&name, &inner, Role::Call);
                 // Each iteration waits for its own crawl. Errors leave the
                 // iteration uncaught and fail the Map, whose catchers apply.
                 let mut processor = Scope::new(true);

@@ -134,6 +134,7 @@ impl Lowerer<'_> {
                 ),
             };
             if let Some(mut task) = self.task(stage) {
+                self.record(&name, &name, super::Role::Call);
                 let path = step_path(self.keys.key(&name));
                 task.result_path = Some(Some(path.clone()));
                 task.next = Some(end_name.clone());

@@ -31,6 +31,7 @@ impl Lowerer<'_> {
     ) -> String {
         let wait = self.unique(&format!("{name}: wait for the crawl"));
         let status = self.unique(&format!("{name}: crawler status"));
+        self.record(name, &status, super::Role::Poll);
         let ready = self.unique(&format!("{name}: crawl finished?"));
         let outcome = self.unique(&format!("{name}: crawl succeeded?"));
         let failed = self.unique(&format!("{name}: crawl failed"));

@@ -1,0 +1,307 @@
+//! The `test` blocks of a flow, run: each test is a fresh execution of the
+//! compiled machine with the test's input and mocks, then its `expect`s are
+//! checked. Tests name stages; which compiled states a stage became is the
+//! compiler's record (`Lowered::states_of_stages`).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::asl::lower::{Lowered, Role};
+use crate::asl::template::{Template, template};
+use crate::interp::{self, DryRun, Execution, Failure, Options, Response, Status};
+use crate::path::{self, Selection};
+use crate::source::Span;
+use crate::syntax::ast::{self, CompareOp, ExpectKind, MockResponse, TestItem};
+
+/// One test's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestRun {
+    pub name: String,
+    #[serde(skip)]
+    pub span: Span,
+    pub passed: bool,
+    pub duration_ms: i64,
+    pub unmet: Vec<Unmet>,
+    #[serde(skip)]
+    pub execution: Execution,
+}
+
+/// An expectation that did not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unmet {
+    #[serde(skip)]
+    pub span: Span,
+    /// The `expect` as written.
+    pub expectation: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+/// The crawl a mocked or unmocked crawler stage's poll sees: finished.
+fn finished_crawl() -> Value {
+    json!({"Crawler": {"State": "READY", "LastCrawl": {"Status": "SUCCEEDED"}}})
+}
+
+/// Runs the tests of `file` whose name contains `filter`, concurrently.
+pub fn run(
+    file: &ast::File,
+    text: &str,
+    flow_name: &str,
+    lowered: &Lowered,
+    filter: Option<&str>,
+) -> Vec<TestRun> {
+    let chosen: Vec<&ast::Test> = file
+        .tests
+        .iter()
+        .filter(|t| filter.is_none_or(|f| t.name.node.contains(f)))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(chosen.len().max(1));
+    let chunk = chosen.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chosen
+            .chunks(chunk)
+            .map(|tests| {
+                scope.spawn(move || {
+                    tests
+                        .iter()
+                        .map(|t| run_one(t, text, flow_name, lowered))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn literal(value: &ast::Value) -> Value {
+    match template(value) {
+        Ok(Template::Literal(json)) => json,
+        // The checker allows only literal test data (E105).
+        _ => Value::Null,
+    }
+}
+
+fn states<'l>(lowered: &'l Lowered, stage: &str, role: Role) -> impl Iterator<Item = &'l str> {
+    lowered
+        .states_of_stages
+        .iter()
+        .filter(move |s| s.stage == stage && s.role == role)
+        .map(|s| s.state.as_str())
+}
+
+fn run_one(test: &ast::Test, text: &str, flow_name: &str, lowered: &Lowered) -> TestRun {
+    let mut input = json!({});
+    let mut dry = DryRun::default();
+    for poll in lowered
+        .states_of_stages
+        .iter()
+        .filter(|s| s.role == Role::Poll)
+    {
+        dry.mock(&poll.state, vec![Response::Return(finished_crawl())]);
+    }
+    for item in &test.items {
+        match item {
+            TestItem::Input(value) => input = literal(value),
+            TestItem::Mock(mock) => {
+                let responses: Vec<Response> = mock
+                    .responses
+                    .iter()
+                    .map(|r| match r {
+                        MockResponse::Return(v) => Response::Return(literal(v)),
+                        MockResponse::Throw { error, cause, .. } => Response::Throw(Failure::new(
+                            error.name.clone(),
+                            cause.as_ref().map(|c| c.node.clone()).unwrap_or_default(),
+                        )),
+                    })
+                    .collect();
+                for state in states(lowered, &mock.stage.name, Role::Call) {
+                    dry.mock(state, responses.clone());
+                }
+            }
+            TestItem::Expect(_) => {}
+        }
+    }
+    let options = Options {
+        machine_name: flow_name.to_string(),
+        execution_name: test
+            .name
+            .node
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-"),
+        ..Options::default()
+    };
+    let execution = interp::run(&lowered.machine, input, &dry, &options);
+    let unmet: Vec<Unmet> = test
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            TestItem::Expect(expect) => check(expect, text, &execution, lowered),
+            _ => None,
+        })
+        .collect();
+    TestRun {
+        name: test.name.node.clone(),
+        span: test.name.span,
+        passed: unmet.is_empty(),
+        duration_ms: execution.duration_ms,
+        unmet,
+        execution,
+    }
+}
+
+fn entered(execution: &Execution, state: &str) -> bool {
+    execution
+        .history
+        .iter()
+        .any(|e| e.kind.ends_with("StateEntered") && e.details.name.as_deref() == Some(state))
+}
+
+fn calls(execution: &Execution, state: &str) -> usize {
+    execution
+        .history
+        .iter()
+        .filter(|e| e.kind == "TaskScheduled" && e.details.name.as_deref() == Some(state))
+        .count()
+}
+
+/// The state document at the end: the input of the last top-level state,
+/// with results under the stage names the flow uses.
+fn final_state(execution: &Execution, lowered: &Lowered) -> Value {
+    let mut state = execution
+        .history
+        .iter()
+        .rev()
+        .find(|e| e.depth == 0 && e.kind.ends_with("StateEntered"))
+        .and_then(|e| e.details.input.clone())
+        .unwrap_or(Value::Null);
+    if let Some(Value::Object(steps)) = state.get_mut("steps") {
+        for (key, name) in &lowered.renamed {
+            if let Some(v) = steps.shift_remove(key) {
+                steps.insert(name.clone(), v);
+            }
+        }
+    }
+    state
+}
+
+fn status_word(execution: &Execution) -> String {
+    match execution.status {
+        Status::Succeeded => "succeeded".into(),
+        Status::Failed => format!(
+            "failed with {}: {}",
+            execution.error.as_deref().unwrap_or_default(),
+            execution.cause.as_deref().unwrap_or_default()
+        ),
+        Status::TimedOut => "timed out".into(),
+    }
+}
+
+fn check(
+    expect: &ast::Expect,
+    text: &str,
+    execution: &Execution,
+    lowered: &Lowered,
+) -> Option<Unmet> {
+    let unmet = |expected: String, actual: String| Unmet {
+        span: expect.span,
+        expectation: text
+            .get(expect.span.start..expect.span.end)
+            .unwrap_or_default()
+            .to_string(),
+        expected,
+        actual,
+    };
+    let ran = |stage: &str| entered(execution, stage);
+    match &expect.kind {
+        ExpectKind::Succeeded => (execution.status != Status::Succeeded)
+            .then(|| unmet("the execution succeeds".into(), status_word(execution))),
+        ExpectKind::Failed(error) => {
+            let failed_as_wanted = execution.status != Status::Succeeded
+                && error
+                    .as_ref()
+                    .is_none_or(|e| execution.error.as_deref() == Some(e.name.as_str()));
+            (!failed_as_wanted).then(|| {
+                let wanted = error
+                    .as_ref()
+                    .map_or("the execution fails".to_string(), |e| {
+                        format!("the execution fails with {}", e.name)
+                    });
+                unmet(wanted, status_word(execution))
+            })
+        }
+        ExpectKind::Ran(stage) => (!ran(&stage.name))
+            .then(|| unmet(format!("{} runs", stage.name), "it did not run".into())),
+        ExpectKind::NotRan(stage) => {
+            ran(&stage.name).then(|| unmet(format!("{} does not run", stage.name), "it ran".into()))
+        }
+        ExpectKind::Skipped(stage) => {
+            let skipped = states(lowered, &stage.name, Role::Skip).any(|s| entered(execution, s));
+            (!skipped).then(|| {
+                let actual = if ran(&stage.name) {
+                    "it ran"
+                } else {
+                    "it was not reached"
+                };
+                unmet(
+                    format!("{} is skipped by its `when`", stage.name),
+                    actual.into(),
+                )
+            })
+        }
+        ExpectKind::Attempts { stage, count } => {
+            let made: usize = states(lowered, &stage.name, Role::Call)
+                .map(|s| calls(execution, s))
+                .sum();
+            (made as u64 != count.node).then(|| {
+                unmet(
+                    format!("{} call(s) of {}", count.node, stage.name),
+                    format!("{made} call(s)"),
+                )
+            })
+        }
+        ExpectKind::Path { path: p, op, value } => {
+            let wanted = literal(value);
+            let state = final_state(execution, lowered);
+            let actual = path::parse(&p.text).ok().and_then(|parsed| {
+                match path::select(&parsed, &state, &Value::Null) {
+                    Selection::Missing => None,
+                    found => found.to_value(),
+                }
+            });
+            let holds = actual
+                .as_ref()
+                .is_some_and(|a| compare(a, op.node, &wanted));
+            (!holds).then(|| {
+                unmet(
+                    format!("{} {} {}", p.text, op.node.as_str(), wanted),
+                    actual.map_or("nothing at that path".to_string(), |a| a.to_string()),
+                )
+            })
+        }
+    }
+}
+
+/// `==`/`!=` on any values; ordering on two numbers or two strings.
+fn compare(actual: &Value, op: CompareOp, wanted: &Value) -> bool {
+    use std::cmp::Ordering;
+    let order = match (actual, wanted) {
+        (Value::Number(a), Value::Number(b)) => a
+            .as_f64()
+            .zip(b.as_f64())
+            .and_then(|(a, b)| a.partial_cmp(&b)),
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    match op {
+        CompareOp::Eq => order.map_or(actual == wanted, |o| o == Ordering::Equal),
+        CompareOp::Ne => order.map_or(actual != wanted, |o| o != Ordering::Equal),
+        CompareOp::Lt => order == Some(Ordering::Less),
+        CompareOp::Le => matches!(order, Some(Ordering::Less | Ordering::Equal)),
+        CompareOp::Gt => order == Some(Ordering::Greater),
+        CompareOp::Ge => matches!(order, Some(Ordering::Greater | Ordering::Equal)),
+    }
+}
