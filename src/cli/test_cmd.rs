@@ -17,6 +17,10 @@ use crate::testing::{self, TestRun};
 pub enum TestFormat {
     Human,
     Json,
+    /// JUnit XML, which CI systems read.
+    Junit,
+    /// GitHub Actions annotations on the failing `expect` lines.
+    Github,
 }
 
 #[derive(Serialize)]
@@ -41,6 +45,7 @@ pub fn run(paths: &[PathBuf], filter: Option<&str>, format: TestFormat, output: 
     let (mut passed, mut failed, mut broken) = (0, 0, false);
     let mut human = String::new();
     let mut files = Vec::new();
+    let mut suites = String::new();
     for loaded in load_all(&paths) {
         let source = match loaded {
             Loaded::Failed(message) => {
@@ -68,6 +73,8 @@ pub fn run(paths: &[PathBuf], filter: Option<&str>, format: TestFormat, output: 
         failed += runs.iter().filter(|r| !r.passed).count();
         match format {
             TestFormat::Human => human += &report(&source, &runs, output.stdout_color),
+            TestFormat::Github => human += &annotations(&source, &runs),
+            TestFormat::Junit => suites += &junit_suite(&source, &runs),
             TestFormat::Json => files.push(JsonFile {
                 file: source.name().to_string(),
                 tests: runs,
@@ -75,7 +82,13 @@ pub fn run(paths: &[PathBuf], filter: Option<&str>, format: TestFormat, output: 
         }
     }
     let text = match format {
-        TestFormat::Human => format!("{human}{passed} passed, {failed} failed\n"),
+        TestFormat::Human | TestFormat::Github => {
+            format!("{human}{passed} passed, {failed} failed\n")
+        }
+        TestFormat::Junit => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"nagare test\" tests=\"{}\" failures=\"{failed}\">\n{suites}</testsuites>\n",
+            passed + failed
+        ),
         TestFormat::Json => {
             let report = JsonReport {
                 files,
@@ -176,6 +189,80 @@ fn report(source: &Source, runs: &[TestRun], color: bool) -> String {
             for line in &lines[lines.len().saturating_sub(TIMELINE_TAIL)..] {
                 out += &format!("          {line}\n");
             }
+        }
+    }
+    out
+}
+
+/// One `::error` annotation per unmet expectation, on its `expect` line.
+fn annotations(source: &Source, runs: &[TestRun]) -> String {
+    let mut out = String::new();
+    for run in runs {
+        for unmet in &run.unmet {
+            let message = format!(
+                "test \"{}\" failed: {}\nexpected: {}\nactual: {}",
+                run.name, unmet.expectation, unmet.expected, unmet.actual
+            );
+            out += &render::annotation("error", source, unmet.span, "nagare test", &message);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One `<testsuite>` per flow, one `<testcase>` per test; `time` is the
+/// wall time of the run (the simulated duration is in `<system-out>`).
+fn junit_suite(source: &Source, runs: &[TestRun]) -> String {
+    let failures = runs.iter().filter(|r| !r.passed).count();
+    let class = source
+        .name()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(".flow")
+        .to_string();
+    let mut out = format!(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">\n",
+        xml(source.name()),
+        runs.len()
+    );
+    for run in runs {
+        out += &format!(
+            "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\">\n",
+            xml(&run.name),
+            xml(&class),
+            run.wall_ms / 1000.0,
+        );
+        for unmet in &run.unmet {
+            let (line, _) = source.line_col(unmet.span.start);
+            out += &format!(
+                "      <failure message=\"{}\" type=\"expectation\">line {line}: expected {}; actual {}</failure>\n",
+                xml(&unmet.expectation),
+                xml(&unmet.expected),
+                xml(&unmet.actual)
+            );
+        }
+        out += &format!(
+            "      <system-out>simulated duration: {:.3} s</system-out>\n    </testcase>\n",
+            run.duration_ms as f64 / 1000.0
+        );
+    }
+    out + "  </testsuite>\n"
+}
+
+/// Text for XML content and attributes.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 cannot hold most control characters at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            c => out.push(c),
         }
     }
     out

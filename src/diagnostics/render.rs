@@ -5,7 +5,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Report};
 use serde::Serialize;
 
 use super::Diag;
-use crate::source::Source;
+use crate::source::{Source, Span};
 
 /// How `check` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,20 +118,30 @@ fn json_diagnostic(diag: &Diag, source: &Source) -> JsonDiagnostic {
 
 /// A GitHub Actions workflow command that annotates the offending line.
 pub fn github(diag: &Diag, source: &Source) -> String {
-    let span = diag.primary_span();
-    let (line, col) = source.line_col(span.start);
-    let (end_line, end_col) = source.line_col(span.end);
     let level = if diag.is_error() { "error" } else { "warning" };
     let mut message = diag.to_string();
     if let Some(help) = diag.help() {
         message.push_str("\nhelp: ");
         message.push_str(&help.to_string());
     }
+    annotation(
+        level,
+        source,
+        diag.primary_span(),
+        &diag.code_str(),
+        &message,
+    )
+}
+
+/// A GitHub Actions workflow command that annotates `span` of `source`.
+pub fn annotation(level: &str, source: &Source, span: Span, title: &str, message: &str) -> String {
+    let (line, col) = source.line_col(span.start);
+    let (end_line, end_col) = source.line_col(span.end);
     format!(
         "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
         escape_property(source.name()),
-        escape_property(&diag.code_str()),
-        escape_data(&message)
+        escape_property(title),
+        escape_data(message)
     )
 }
 

@@ -20,7 +20,10 @@ pub struct TestRun {
     #[serde(skip)]
     pub span: Span,
     pub passed: bool,
+    /// Simulated duration of the run.
     pub duration_ms: i64,
+    /// Wall time the run took, in milliseconds.
+    pub wall_ms: f64,
     pub unmet: Vec<Unmet>,
     #[serde(skip)]
     pub execution: Execution,
@@ -95,6 +98,7 @@ fn states<'l>(lowered: &'l Lowered, stage: &str, role: Role) -> impl Iterator<It
 }
 
 fn run_one(test: &ast::Test, text: &str, flow_name: &str, lowered: &Lowered) -> TestRun {
+    let started = std::time::Instant::now();
     let mut input = json!({});
     let mut dry = DryRun::default();
     for poll in lowered
@@ -148,6 +152,7 @@ fn run_one(test: &ast::Test, text: &str, flow_name: &str, lowered: &Lowered) -> 
         span: test.name.span,
         passed: unmet.is_empty(),
         duration_ms: execution.duration_ms,
+        wall_ms: started.elapsed().as_secs_f64() * 1000.0,
         unmet,
         execution,
     }

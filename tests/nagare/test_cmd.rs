@@ -131,3 +131,64 @@ fn the_current_directory_is_searched_by_default() {
         .code(1)
         .stdout_has("flows/orders.flow");
 }
+
+#[test]
+fn junit_output_is_xml_with_the_usual_shape() {
+    let out = Test::new()
+        .file("orders.flow", FLOW)
+        .args(["test", "--format", "junit", "orders.flow"])
+        .run()
+        .code(1);
+    let doc = roxmltree::Document::parse(&out.stdout).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(
+        (root.attribute("tests"), root.attribute("failures")),
+        (Some("3"), Some("1"))
+    );
+    let suite = root
+        .children()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("a testsuite");
+    assert_eq!(suite.attribute("name"), Some("orders.flow"));
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 3);
+    for case in &cases {
+        assert!(case.attribute("name").is_some() && case.attribute("classname") == Some("orders"));
+        assert!(
+            case.attribute("time")
+                .and_then(|t| t.parse::<f64>().ok())
+                .is_some()
+        );
+    }
+    let failures: Vec<_> = cases[2]
+        .children()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 4, "one failure per unmet expectation");
+    assert!(cases[0].children().all(|n| !n.has_tag_name("failure")));
+}
+
+#[test]
+fn github_annotations_point_at_the_failing_expect_lines() {
+    let out = Test::new()
+        .file("orders.flow", FLOW)
+        .args(["test", "--format", "github", "orders.flow"])
+        .run()
+        .code(1);
+    let annotations: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert_eq!(annotations.len(), 4, "{}", out.stdout);
+    assert!(
+        annotations[0].contains("file=orders.flow,line=35,"),
+        "{}",
+        annotations[0]
+    );
+    assert!(out.stdout.ends_with("2 passed, 1 failed\n"));
+}
