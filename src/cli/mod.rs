@@ -121,9 +121,13 @@ enum Command {
         /// Only the tests whose name contains TEXT.
         #[arg(long, value_name = "TEXT")]
         filter: Option<String>,
-        /// One line per test, or one JSON document.
+        /// One line per test, one JSON document, JUnit XML or GitHub annotations.
         #[arg(long, value_enum, default_value_t = test_cmd::TestFormat::Human)]
         format: test_cmd::TestFormat,
+        /// Also list the stages, catch routes, retriers and `when` branches
+        /// that no test exercised.
+        #[arg(long)]
+        coverage: bool,
     },
     /// Draw a flow's dependency graph.
     Graph {
@@ -218,7 +222,8 @@ fn run(cli: Cli) -> u8 {
             files,
             filter,
             format,
-        } => test_cmd::run(&files, filter.as_deref(), format, output),
+            coverage,
+        } => test_cmd::run(&files, filter.as_deref(), format, coverage, output),
         Command::Run {
             file,
             input,

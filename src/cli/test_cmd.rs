@@ -10,7 +10,7 @@ use super::{Output, exit, print_out};
 use crate::asl::lower::lower;
 use crate::diagnostics::render;
 use crate::source::Source;
-use crate::testing::{self, TestRun};
+use crate::testing::{self, Gap, TestRun};
 
 /// How `nagare test` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,6 +27,8 @@ pub enum TestFormat {
 struct JsonFile {
     file: String,
     tests: Vec<TestRun>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<Vec<Gap>>,
 }
 
 #[derive(Serialize)]
@@ -36,7 +38,13 @@ struct JsonReport {
     failed: usize,
 }
 
-pub fn run(paths: &[PathBuf], filter: Option<&str>, format: TestFormat, output: Output) -> u8 {
+pub fn run(
+    paths: &[PathBuf],
+    filter: Option<&str>,
+    format: TestFormat,
+    coverage: bool,
+    output: Output,
+) -> u8 {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -62,22 +70,29 @@ pub fn run(paths: &[PathBuf], filter: Option<&str>, format: TestFormat, output: 
             Loaded::Text(source, None) if super::input::is_definition(&source) => continue,
             Loaded::Text(source, None) => source,
         };
-        let Some((source, runs)) = run_file(source, filter, output) else {
+        let Some((source, runs, gaps)) = run_file(source, filter, output) else {
             broken = true;
             continue;
         };
+        let gaps = coverage.then_some(gaps);
         if runs.is_empty() {
             continue;
         }
         passed += runs.iter().filter(|r| r.passed).count();
         failed += runs.iter().filter(|r| !r.passed).count();
         match format {
-            TestFormat::Human => human += &report(&source, &runs, output.stdout_color),
+            TestFormat::Human => {
+                human += &report(&source, &runs, output.stdout_color);
+                if let Some(gaps) = &gaps {
+                    human += &coverage_report(gaps);
+                }
+            }
             TestFormat::Github => human += &annotations(&source, &runs),
             TestFormat::Junit => suites += &junit_suite(&source, &runs),
             TestFormat::Json => files.push(JsonFile {
                 file: source.name().to_string(),
                 tests: runs,
+                coverage: gaps,
             }),
         }
     }
@@ -116,7 +131,7 @@ fn run_file(
     source: Source,
     filter: Option<&str>,
     output: Output,
-) -> Option<(Source, Vec<TestRun>)> {
+) -> Option<(Source, Vec<TestRun>, Vec<Gap>)> {
     let (source, checked) = check_loaded(source, output, "run its tests").ok()?;
     let file = checked.file.as_ref()?;
     let flow = checked.flow()?;
@@ -131,7 +146,8 @@ fn run_file(
         }
     };
     let runs = testing::run(file, source.text(), &flow.name.name, &lowered, filter);
-    Some((source, runs))
+    let gaps = testing::coverage(flow, graph, &lowered, &runs);
+    Some((source, runs, gaps))
 }
 
 /// How many lines of a failed test's timeline to show.
@@ -264,6 +280,19 @@ fn xml(text: &str) -> String {
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// The routes of a flow that no test took, after its tests.
+fn coverage_report(gaps: &[Gap]) -> String {
+    if gaps.is_empty() {
+        return "  coverage: every stage, catch route, retrier and `when` branch was exercised\n"
+            .to_string();
+    }
+    let mut out = format!("  coverage: {} route(s) no test took\n", gaps.len());
+    for gap in gaps {
+        out += &format!("    {:<10}  {}\n", gap.kind, gap.what);
     }
     out
 }

@@ -465,6 +465,8 @@ impl<'t> Engine<'t> {
                         now,
                         "StateRetryScheduled",
                         Detail {
+                            // Which retrier: coverage reports the unused ones.
+                            index: Some(i),
                             error: Some(failure.error.clone()),
                             cause: Some(failure.cause.clone()),
                             wait_seconds: Some(delay as f64 / 1000.0),

@@ -310,3 +310,121 @@ fn compare(actual: &Value, op: CompareOp, wanted: &Value) -> bool {
         CompareOp::Ge => matches!(order, Some(Ordering::Greater | Ordering::Equal)),
     }
 }
+
+/// A route of a flow that no test took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// `stage`, `catch`, `retry`, `when true` or `when false`.
+    pub kind: &'static str,
+    pub what: String,
+}
+
+/// What no test exercised: stages that never ran, catch routes never
+/// taken, retriers never used, and `when` conditions never true or never
+/// false. Failure handling is what tests most often leave untried.
+pub fn coverage(
+    flow: &ast::Flow,
+    graph: &crate::graph::FlowGraph,
+    lowered: &Lowered,
+    runs: &[TestRun],
+) -> Vec<Gap> {
+    let executions: Vec<&Execution> = runs.iter().map(|r| &r.execution).collect();
+    let any = |test: &dyn Fn(&Execution) -> bool| executions.iter().any(|e| test(e));
+    let mut gaps = Vec::new();
+    for (index, stage) in flow.stages().enumerate() {
+        let name = stage.name.name.as_str();
+        if !any(&|e| entered(e, name)) {
+            gaps.push(Gap {
+                kind: "stage",
+                what: format!("{name} never ran"),
+            });
+        }
+        for (handler, errors) in graph.routes_of(index) {
+            let handler = graph.node(handler).name.as_str();
+            let caught = |e: &Execution| {
+                entered(e, handler)
+                    && e.history.iter().any(|ev| {
+                        ev.kind == "StateCaught"
+                            && states(lowered, name, Role::Call)
+                                .chain([name])
+                                .any(|s| ev.details.name.as_deref() == Some(s))
+                    })
+            };
+            if !any(&caught) {
+                gaps.push(Gap {
+                    kind: "catch",
+                    what: format!(
+                        "{name}: catch {} -> {handler} never taken",
+                        errors.join(", ")
+                    ),
+                });
+            }
+        }
+        // A stage's retriers sit on its call (in a foreach, the Task inside the Map).
+        for call in states(lowered, name, Role::Call) {
+            for (i, retrier) in retriers(&lowered.machine.states, call).iter().enumerate() {
+                let used = |e: &Execution| {
+                    e.history.iter().any(|ev| {
+                        ev.kind == "StateRetryScheduled"
+                            && ev.details.index == Some(i)
+                            && ev.details.name.as_deref() == Some(call)
+                    })
+                };
+                if !any(&used) {
+                    gaps.push(Gap {
+                        kind: "retry",
+                        what: format!(
+                            "{name}: retry {} never used",
+                            retrier.error_equals.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        if stage.when().is_some() {
+            let skipped = |e: &Execution| states(lowered, name, Role::Skip).any(|s| entered(e, s));
+            if !any(&|e| entered(e, name)) {
+                gaps.push(Gap {
+                    kind: "when true",
+                    what: format!("{name}: `when` never true"),
+                });
+            }
+            if !any(&skipped) {
+                gaps.push(Gap {
+                    kind: "when false",
+                    what: format!("{name}: `when` never false"),
+                });
+            }
+        }
+    }
+    gaps
+}
+
+/// The retriers of the state named `name`, wherever it sits.
+fn retriers<'m>(
+    states: &'m indexmap::IndexMap<String, crate::asl::State>,
+    name: &str,
+) -> Vec<&'m crate::asl::Retrier> {
+    use crate::asl::State;
+    for (state_name, state) in states {
+        let nested = match state {
+            State::Task(t) if state_name == name => return t.retry.iter().collect(),
+            State::Map(m) if state_name == name => return m.retry.iter().collect(),
+            State::Parallel(p) => p
+                .branches
+                .iter()
+                .map(|b| retriers(&b.states, name))
+                .find(|r| !r.is_empty()),
+            State::Map(m) => m
+                .item_processor
+                .iter()
+                .map(|p| retriers(&p.states, name))
+                .find(|r| !r.is_empty()),
+            _ => None,
+        };
+        if let Some(found) = nested {
+            return found;
+        }
+    }
+    Vec::new()
+}

@@ -192,3 +192,41 @@ fn github_annotations_point_at_the_failing_expect_lines() {
     );
     assert!(out.stdout.ends_with("2 passed, 1 failed\n"));
 }
+
+fn gaps(extra: &[&str]) -> Vec<String> {
+    let out = Test::new()
+        .file("orders.flow", FLOW)
+        .args(["test", "--format", "json", "--coverage"])
+        .args(extra)
+        .args(["orders.flow"])
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    report["files"][0]["coverage"]
+        .as_array()
+        .expect("coverage")
+        .iter()
+        .map(|g| {
+            format!(
+                "{}: {}",
+                g["kind"].as_str().unwrap_or(""),
+                g["what"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn coverage_lists_exactly_the_routes_no_test_took() {
+    // All three tests: only the `when` of total is never false.
+    assert_eq!(gaps(&[]), ["when false: total: `when` never false"]);
+    // The happy path alone leaves the retry, the catch and the handler untried.
+    assert_eq!(
+        gaps(&["--filter", "totals"]),
+        [
+            "catch: fetch: catch States.ALL -> alert never taken",
+            "retry: fetch: retry Lambda.TooManyRequestsException never used",
+            "when false: total: `when` never false",
+            "stage: alert never ran",
+        ]
+    );
+}
