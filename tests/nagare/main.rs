@@ -5,6 +5,7 @@ mod asl;
 mod asl_check;
 mod bad_input;
 mod check;
+mod ci_docs;
 mod codes;
 mod compile;
 mod conformance;
