@@ -293,10 +293,40 @@ fn check(
             (!holds).then(|| {
                 unmet(
                     format!("{} {} {}", p.text, op.node.as_str(), wanted),
-                    actual.map_or("nothing at that path".to_string(), |a| a.to_string()),
+                    actual.map_or("nothing at that path".to_string(), |a| {
+                        describe(&a, op.node, &wanted)
+                    }),
                 )
             })
         }
+    }
+}
+
+/// The actual value, and why an ordering could not hold when the two
+/// values are of different types.
+fn describe(actual: &Value, op: CompareOp, wanted: &Value) -> String {
+    let ordering = !matches!(op, CompareOp::Eq | CompareOp::Ne);
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let comparable = matches!(
+        (actual, wanted),
+        (Value::Number(_), Value::Number(_)) | (Value::String(_), Value::String(_))
+    );
+    if ordering && !comparable {
+        format!(
+            "{actual} ({} cannot be ordered against {}; `{}` compares two numbers or two strings)",
+            kind(actual),
+            kind(wanted),
+            op.as_str()
+        )
+    } else {
+        actual.to_string()
     }
 }
 
@@ -437,4 +467,24 @@ fn retriers<'m>(
         }
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_hold_by_type_and_say_why_not() {
+        assert!(compare(&json!(5), CompareOp::Ge, &json!(5.0)));
+        assert!(compare(&json!("b"), CompareOp::Gt, &json!("a")));
+        assert!(compare(&json!({"a": 1}), CompareOp::Eq, &json!({"a": 1})));
+        assert!(!compare(&json!(5), CompareOp::Gt, &json!("ten")));
+        assert!(compare(&json!(5), CompareOp::Ne, &json!("ten")));
+        let why = describe(&json!(5), CompareOp::Gt, &json!("ten"));
+        assert!(
+            why.contains("a number cannot be ordered against a string"),
+            "{why}"
+        );
+        assert_eq!(describe(&json!(5), CompareOp::Eq, &json!(6)), "5");
+    }
 }
