@@ -13,6 +13,7 @@ pub mod integrations;
 pub mod intrinsic;
 pub mod lower;
 mod machine;
+pub mod policy;
 mod serde_util;
 mod state;
 pub mod template;

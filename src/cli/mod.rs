@@ -5,6 +5,7 @@ mod check_cmd;
 mod compile_cmd;
 mod graph_cmd;
 mod input;
+mod policy_cmd;
 mod run_cmd;
 mod test_cmd;
 
@@ -129,6 +130,13 @@ enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Print the least-privilege IAM policy the state machine's execution
+    /// role needs for the tasks it calls.
+    Policy {
+        /// A .flow file or an ASL definition (.json); `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Draw a flow's dependency graph.
     Graph {
         /// A .flow file; `-` reads standard input.
@@ -218,6 +226,7 @@ fn run(cli: Cli) -> u8 {
             output: out,
             explain,
         } => compile_cmd::run(&file, out.as_deref(), explain, output),
+        Command::Policy { file } => policy_cmd::run(&file, output),
         Command::Test {
             files,
             filter,

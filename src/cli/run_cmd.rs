@@ -27,10 +27,10 @@ pub struct RunArgs {
 }
 
 /// A machine ready to run, with what the output should call its results.
-struct Runnable {
-    machine: StateMachine,
-    name: String,
-    renamed: Vec<(String, String)>,
+pub(super) struct Runnable {
+    pub machine: StateMachine,
+    pub name: String,
+    pub renamed: Vec<(String, String)>,
 }
 
 pub fn run(args: &RunArgs, output: Output) -> u8 {
@@ -114,7 +114,7 @@ fn usage(message: &str) -> u8 {
 
 /// A flow is checked and compiled; a definition (a `.json` file, or
 /// standard input starting with `{`) is validated.
-fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> {
+pub(super) fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> {
     let stem = path
         .file_name()
         .and_then(|n| n.to_str())

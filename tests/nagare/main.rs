@@ -15,6 +15,7 @@ mod examples;
 mod graph;
 mod harness;
 mod oracles;
+mod policy;
 mod properties;
 mod run;
 mod test_cmd;
