@@ -230,7 +230,9 @@ fn check(
         expected,
         actual,
     };
-    let ran = |stage: &str| entered(execution, stage);
+    // A stage ran when its task was called (docs/language.md, Tests): a
+    // `foreach` over no items, or a `when` that was false, calls nothing.
+    let ran = |stage: &str| states(lowered, stage, Role::Call).any(|s| calls(execution, s) > 0);
     match &expect.kind {
         ExpectKind::Succeeded => (execution.status != Status::Succeeded)
             .then(|| unmet("the execution succeeds".into(), status_word(execution))),
@@ -287,9 +289,11 @@ fn check(
                     found => found.to_value(),
                 }
             });
-            let holds = actual
-                .as_ref()
-                .is_some_and(|a| compare(a, op.node, &wanted));
+            // A missing path makes every comparison false but `!=`.
+            let holds = match &actual {
+                Some(a) => compare(a, op.node, &wanted),
+                None => op.node == CompareOp::Ne,
+            };
             (!holds).then(|| {
                 unmet(
                     format!("{} {} {}", p.text, op.node.as_str(), wanted),
@@ -373,7 +377,8 @@ pub fn coverage(
     let mut gaps = Vec::new();
     for (index, stage) in flow.stages().enumerate() {
         let name = stage.name.name.as_str();
-        if !any(&|e| entered(e, name)) {
+        let called = |e: &Execution| states(lowered, name, Role::Call).any(|s| calls(e, s) > 0);
+        if !any(&called) {
             gaps.push(Gap {
                 kind: "stage",
                 what: format!("{name} never ran"),

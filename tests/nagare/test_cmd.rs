@@ -230,3 +230,25 @@ fn coverage_lists_exactly_the_routes_no_test_took() {
         ]
     );
 }
+
+#[test]
+fn ran_means_called_and_a_missing_path_is_only_unequal() {
+    let flow = r#"flow empty {
+  transform each foreach $.input.items { run lambda "per-item" }
+}
+
+test "nothing to do" {
+  input { items: [] }
+  expect succeeded
+  expect not ran each
+  expect attempts each == 0
+  expect $.steps.each[5] != 1
+}
+"#;
+    Test::new()
+        .file("empty.flow", flow)
+        .args(["test", "--color", "never", "empty.flow"])
+        .run()
+        .code(0)
+        .stdout_has("1 passed, 0 failed");
+}
