@@ -11,15 +11,7 @@ mod common;
 use common::generate;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000, 20_000]
-    } else {
-        sizes
-    };
+    let sizes = common::sizes();
     println!(
         "{:>8} {:>10} {:>12} {:>12} {:>12} {:>8} {:>14}",
         "stages", "flow bytes", "median ms", "min ms", "ASL bytes", "states", "validate ms"

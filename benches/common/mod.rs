@@ -32,3 +32,17 @@ pub fn generate(stages: usize) -> String {
     out.push_str("  handler alert {\n    run sns { topic: \"arn:aws:sns:ap-northeast-1:000000000000:alerts\", message: $.error.Cause }\n  }\n}\n");
     out
 }
+
+/// The sizes to measure: numbers given on the command line (`cargo bench`
+/// also passes `--bench`, which is skipped), or 1,000, 10,000 and 20,000.
+pub fn sizes() -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        vec![1_000, 10_000, 20_000]
+    } else {
+        sizes
+    }
+}

@@ -467,10 +467,9 @@ impl<'t> Engine<'t> {
                         Detail {
                             // Which retrier: coverage reports the unused ones.
                             index: Some(i),
-                            error: Some(failure.error.clone()),
-                            cause: Some(failure.cause.clone()),
                             wait_seconds: Some(delay as f64 / 1000.0),
-                            ..Detail::named(name)
+                            name: Some(name.to_string()),
+                            ..Detail::failed(&failure)
                         },
                     )?;
                     now += delay;
@@ -810,9 +809,7 @@ impl<'t> Engine<'t> {
                         "MapIterationFailed",
                         Detail {
                             index: Some(index),
-                            error: Some(f.error.clone()),
-                            cause: Some(f.cause.clone()),
-                            ..Detail::default()
+                            ..Detail::failed(&f)
                         },
                     )?;
                     if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
