@@ -6,13 +6,15 @@
 //! Codes: `E0xx` are errors, `W0xx` warnings. E00x syntax, E02x names and the
 //! graph, E03x/E04x clauses, E05x integrations, E06x flow settings, E07x paths
 //! and values, E08x data flow, W09x lints, E10x tests, E11x intrinsic
-//! arguments, E12x compilation, E2xx hand-written ASL definitions (`.json`).
+//! arguments, E12x compilation, E2xx hand-written ASL definitions (`.json`),
+//! E3xx talking to AWS (`aws.rs`: those point into no file).
 
 use miette::Diagnostic;
 use thiserror::Error;
 
 use crate::source::Span;
 
+pub mod aws;
 pub mod render;
 
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq)]

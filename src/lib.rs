@@ -1,12 +1,15 @@
 //! nagare (流れ, "flow"): a compiler and interpreter for `.flow` workflows that
 //! target AWS Step Functions. Modules in pipeline order:
-//! source → syntax → check → graph → asl → interp (deploy in a later stage).
+//! source → syntax → check → graph → asl → {interp | aws (deploy, start, live tasks)}.
 
 // pest_derive without its `std` feature names `alloc` from the crate root.
 extern crate alloc;
 
 /// The ASL model: typed state machines, read from and written to JSON.
 pub mod asl;
+/// AWS: deploy, start and follow executions, live tasks (the `aws` feature).
+#[cfg(feature = "aws")]
+pub mod aws;
 /// AST → checked flow: names, clauses, integrations, paths, data flow, lints.
 pub mod check;
 /// The command-line interface.

@@ -9,6 +9,7 @@
 //! them), so the same machine always serialises to the same bytes.
 
 mod choice;
+pub mod diff;
 pub mod integrations;
 pub mod intrinsic;
 pub mod lower;

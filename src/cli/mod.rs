@@ -3,10 +3,14 @@
 
 mod check_cmd;
 mod compile_cmd;
+#[cfg(feature = "aws")]
+mod deploy_cmd;
 mod graph_cmd;
 mod input;
 mod policy_cmd;
 mod run_cmd;
+#[cfg(feature = "aws")]
+mod start_cmd;
 mod test_cmd;
 
 use std::io::IsTerminal;
@@ -111,7 +115,23 @@ enum Command {
         /// iterations on threads, instead of simulating the clock.
         #[arg(long)]
         real_time: bool,
+        /// Call AWS for real in these stages (or, for a definition, Task
+        /// states); alone, in every Lambda and ECS task. Others stay mocked.
+        #[cfg(feature = "aws")]
+        #[arg(long, value_name = "STAGE,...", num_args = 0..=1, value_delimiter = ',')]
+        live: Option<Vec<String>>,
+        #[cfg(feature = "aws")]
+        #[command(flatten)]
+        aws: crate::aws::AwsArgs,
     },
+    /// Deploy to AWS Step Functions: create the state machine, or update it
+    /// when it changed (`--diff` shows what would change).
+    #[cfg(feature = "aws")]
+    Deploy(deploy_cmd::DeployArgs),
+    /// Start an execution on AWS Step Functions; `--wait` follows it and
+    /// prints its timeline like `nagare run`.
+    #[cfg(feature = "aws")]
+    Start(start_cmd::StartArgs),
     /// Run the `test` blocks of flows: each a fresh dry run with its mocks,
     /// its expectations checked. Exit 0 only when every test passes.
     Test {
@@ -243,6 +263,10 @@ fn run(cli: Cli) -> u8 {
             max_transitions,
             seed,
             real_time,
+            #[cfg(feature = "aws")]
+            live,
+            #[cfg(feature = "aws")]
+            aws,
         } => run_cmd::run(
             &run_cmd::RunArgs {
                 file,
@@ -254,8 +278,16 @@ fn run(cli: Cli) -> u8 {
                 max_transitions,
                 seed,
                 real_time,
+                #[cfg(feature = "aws")]
+                live,
+                #[cfg(feature = "aws")]
+                aws,
             },
             output,
         ),
+        #[cfg(feature = "aws")]
+        Command::Deploy(args) => deploy_cmd::run(&args, output),
+        #[cfg(feature = "aws")]
+        Command::Start(args) => start_cmd::run(&args, output),
     }
 }

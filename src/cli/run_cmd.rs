@@ -8,10 +8,11 @@ use serde_json::Value;
 use super::input::{check_loaded, is_definition, load_text};
 use super::{Output, exit, print_out};
 use crate::asl::StateMachine;
-use crate::asl::lower::lower;
+use crate::asl::lower::{Role, lower};
 use crate::asl::validate::validate;
 use crate::diagnostics::render;
 use crate::interp::{self, DryRun, Event, Execution, Limits, Options, Status, format_millis};
+use crate::syntax::ast::FlowItem;
 
 /// What `nagare run` was asked for.
 pub struct RunArgs {
@@ -24,6 +25,11 @@ pub struct RunArgs {
     pub max_transitions: usize,
     pub seed: u64,
     pub real_time: bool,
+    /// `--live`: `None` runs nothing live; an empty list, every task that can.
+    #[cfg(feature = "aws")]
+    pub live: Option<Vec<String>>,
+    #[cfg(feature = "aws")]
+    pub aws: crate::aws::AwsArgs,
 }
 
 /// A machine ready to run, with what the output should call its results.
@@ -31,6 +37,10 @@ pub(super) struct Runnable {
     pub machine: StateMachine,
     pub name: String,
     pub renamed: Vec<(String, String)>,
+    /// A flow's stages as (stage, the Task state that calls it).
+    pub stages: Vec<(String, String)>,
+    /// A flow's `schedule` as an EventBridge expression.
+    pub schedule: Option<String>,
 }
 
 pub fn run(args: &RunArgs, output: Output) -> u8 {
@@ -80,6 +90,18 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
         },
         ..Options::default()
     };
+    #[cfg(feature = "aws")]
+    let mut execution = match &args.live {
+        None => interp::run(&runnable.machine, input, &dry, &options),
+        Some(names) => match live_run(&runnable, names, &args.aws, &dry, input, &options) {
+            Ok(execution) => execution,
+            Err(diag) => {
+                eprint!("{}", render::spanless(diag, output.color));
+                return exit::USAGE_OR_IO;
+            }
+        },
+    };
+    #[cfg(not(feature = "aws"))]
     let mut execution = interp::run(&runnable.machine, input, &dry, &options);
     execution.unmocked = dry.unmocked();
     if let Some(out) = &mut execution.output {
@@ -103,7 +125,7 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
     }
     match execution.status {
         Status::Succeeded => exit::CLEAN,
-        Status::Failed | Status::TimedOut => exit::PROBLEMS,
+        Status::Failed | Status::TimedOut | Status::Aborted => exit::PROBLEMS,
     }
 }
 
@@ -131,6 +153,8 @@ pub(super) fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> 
                 machine,
                 name: stem,
                 renamed: Vec::new(),
+                stages: Vec::new(),
+                schedule: None,
             }),
             None => {
                 eprintln!("error: {} has errors; fix them to run it", source.name());
@@ -148,6 +172,16 @@ pub(super) fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> 
             machine: lowered.machine,
             name: flow.name.name.clone(),
             renamed: lowered.renamed,
+            stages: lowered
+                .states_of_stages
+                .into_iter()
+                .filter(|s| s.role == Role::Call)
+                .map(|s| (s.stage, s.state))
+                .collect(),
+            schedule: flow.items.iter().find_map(|item| match item {
+                FlowItem::Schedule(s) => Some(s.expression()),
+                _ => None,
+            }),
         }),
         Err(diags) => {
             for diag in &diags {
@@ -158,8 +192,54 @@ pub(super) fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> 
     }
 }
 
+/// A run whose chosen tasks call AWS. The names are checked, and the
+/// credentials resolved, before the first state runs.
+#[cfg(feature = "aws")]
+fn live_run(
+    runnable: &Runnable,
+    names: &[String],
+    aws: &crate::aws::AwsArgs,
+    dry: &DryRun,
+    input: Value,
+    options: &Options,
+) -> Result<Execution, crate::diagnostics::aws::AwsDiag> {
+    use crate::aws::live::{LiveTasks, select};
+    let mut tasks = Vec::new();
+    task_states(&runnable.machine.states, &mut tasks);
+    let live = select(&tasks, &runnable.stages, names)?;
+    let session = crate::aws::Session::connect(aws)?;
+    let live_tasks = LiveTasks {
+        session: &session,
+        live,
+        fallback: dry,
+        poll: std::time::Duration::from_secs(5),
+    };
+    Ok(interp::run(&runnable.machine, input, &live_tasks, options))
+}
+
+/// Every Task state, nested ones included, as (name, resource).
+#[cfg(feature = "aws")]
+fn task_states(
+    states: &indexmap::IndexMap<String, crate::asl::State>,
+    out: &mut Vec<(String, String)>,
+) {
+    use crate::asl::State;
+    for (name, state) in states {
+        match state {
+            State::Task(t) => out.push((name.clone(), t.resource.clone())),
+            State::Parallel(p) => p.branches.iter().for_each(|b| task_states(&b.states, out)),
+            State::Map(m) => m
+                .item_processor
+                .iter()
+                .chain(&m.iterator)
+                .for_each(|p| task_states(&p.states, out)),
+            _ => {}
+        }
+    }
+}
+
 /// `--input`: a file, `-` for standard input, or JSON text; `{}` if absent.
-fn read_input(arg: Option<&str>) -> Result<Value, String> {
+pub(super) fn read_input(arg: Option<&str>) -> Result<Value, String> {
     let Some(arg) = arg else {
         return Ok(Value::Object(Default::default()));
     };
@@ -244,11 +324,11 @@ pub(super) fn timeline(execution: &Execution, start: i64, color: bool, real_time
                 out += &format!("output: {pretty}\n");
             }
         }
-        Status::Failed | Status::TimedOut => {
-            let word = if execution.status == Status::Failed {
-                "FAILED"
-            } else {
-                "TIMED OUT"
+        Status::Failed | Status::TimedOut | Status::Aborted => {
+            let word = match execution.status {
+                Status::Failed => "FAILED",
+                Status::TimedOut => "TIMED OUT",
+                _ => "ABORTED",
             };
             out += &format!(
                 "{} in {took} ({clock_kind}): {}: {}\n",

@@ -156,6 +156,27 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Renders a diagnostic that points into no file (an AWS error): the code,
+/// the message and the help, in the same graphical style.
+pub fn spanless<D: Diagnostic + Send + Sync + 'static>(diag: D, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_wrap_lines(false)
+        .with_links(false);
+    let fallback = format!("{diag}\n");
+    let report = Report::new(diag);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = fallback;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::asl::StateMachine;
 pub use engine::Limits;
-pub use failure::Failure;
+pub use failure::{Failure, TASK_FAILED};
 pub use history::{Detail, Event};
 pub use tasks::{DryRun, Outcome, Response, Tasks};
 pub use time::format_millis;
@@ -33,6 +33,8 @@ pub enum Status {
     Succeeded,
     Failed,
     TimedOut,
+    /// Stopped by StopExecution: seen only when following a run on AWS.
+    Aborted,
 }
 
 /// A finished execution.

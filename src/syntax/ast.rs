@@ -61,6 +61,14 @@ pub enum Schedule {
 }
 
 impl Schedule {
+    /// The EventBridge schedule expression: `cron(…)` or `rate(N unit)`.
+    pub fn expression(&self) -> String {
+        match self {
+            Schedule::Cron(text) => format!("cron({})", text.node),
+            Schedule::Rate { value, unit, .. } => format!("rate({} {})", value.node, unit.name),
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Schedule::Cron(s) => s.span,

@@ -212,6 +212,7 @@ fn status_word(execution: &Execution) -> String {
             execution.cause.as_deref().unwrap_or_default()
         ),
         Status::TimedOut => "timed out".into(),
+        Status::Aborted => "aborted".into(),
     }
 }
 

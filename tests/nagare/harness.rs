@@ -10,7 +10,8 @@ pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
     stdin: Option<Vec<u8>>,
-    envs: Vec<(String, String)>,
+    /// Set (`Some`) or removed (`None`), applied in order.
+    envs: Vec<(String, Option<String>)>,
 }
 
 pub struct Output {
@@ -61,7 +62,13 @@ impl Test {
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Self {
-        self.envs.push((key.into(), value.into()));
+        self.envs.push((key.into(), Some(value.into())));
+        self
+    }
+
+    /// Runs without `key` in the environment.
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.envs.push((key.into(), None));
         self
     }
 
@@ -75,7 +82,10 @@ impl Test {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for (k, v) in &self.envs {
-            command.env(k, v);
+            match v {
+                Some(v) => command.env(k, v),
+                None => command.env_remove(k),
+            };
         }
         let mut child = command.spawn().expect("spawn nagare");
         let input = self.stdin.unwrap_or_default();

@@ -3,6 +3,8 @@
 
 mod asl;
 mod asl_check;
+#[cfg(feature = "aws")]
+mod aws;
 mod bad_input;
 mod check;
 mod ci_docs;
