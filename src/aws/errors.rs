@@ -91,10 +91,7 @@ pub(super) fn classify(call: Call<'_>, code: String, message: String) -> AwsDiag
         AwsDiag::BadCredentials { code, message }
     } else if is(DENIED) {
         AwsDiag::AccessDenied {
-            help: format!(
-                "the identity behind these credentials needs `{}` on {}; grant it, or use another --profile",
-                call.action, call.subject
-            ),
+            help: denied_help(call, &message),
             operation,
             code,
             message,
@@ -114,6 +111,27 @@ pub(super) fn classify(call: Call<'_>, code: String, message: String) -> AwsDiag
             message,
         }
     }
+}
+
+/// What to grant. AWS's message often names the permission that was
+/// missing ("not authorized to perform: iam:PassRole on …"), which may not
+/// be the call's own; a role Step Functions may not assume is a trust
+/// policy problem, not a permission of the caller.
+fn denied_help(call: Call<'_>, message: &str) -> String {
+    if message.contains("assume") {
+        return "the role's trust policy must let the service assume it (Principal {\"Service\": \"states.amazonaws.com\"}, or scheduler.amazonaws.com for a schedule's role); --create-role makes such a role".into();
+    }
+    let action = message
+        .split("perform: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|a| a.trim_end_matches([',', '.']))
+        .filter(|a| a.contains(':'))
+        .unwrap_or(call.action);
+    format!(
+        "the identity behind these credentials needs `{action}` ({}); grant it, or use another --profile",
+        call.subject
+    )
 }
 
 /// Help for the codes deploy meets most.
@@ -181,6 +199,28 @@ mod tests {
             let d = classify(CALL, code.into(), "m".into());
             assert_eq!(code_of(&d), want, "{code}");
         }
+    }
+
+    #[test]
+    fn access_denied_names_the_permission_aws_says_is_missing() {
+        let d = classify(
+            CALL,
+            "AccessDeniedException".into(),
+            "User: arn:aws:iam::1:user/u is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/r".into(),
+        );
+        let AwsDiag::AccessDenied { help, .. } = d else {
+            panic!("not AccessDenied");
+        };
+        assert!(help.contains("`iam:PassRole`"), "{help}");
+        let d = classify(
+            CALL,
+            "AccessDeniedException".into(),
+            "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role.".into(),
+        );
+        let AwsDiag::AccessDenied { help, .. } = d else {
+            panic!("not AccessDenied");
+        };
+        assert!(help.contains("trust policy"), "{help}");
     }
 
     #[test]

@@ -81,15 +81,9 @@ pub fn wait(
             break out;
         }
         if timeout.is_some_and(|t| begun.elapsed() >= t) {
-            return Err(AwsDiag::Refused {
-                operation: "--wait".into(),
-                code: "StillRunning".into(),
-                message: format!(
-                    "execution {} is still running after {}s",
-                    started.execution_arn,
-                    begun.elapsed().as_secs()
-                ),
-                help: "it goes on running on AWS; follow it with `nagare start` again later, or raise --timeout".into(),
+            return Err(AwsDiag::StillRunning {
+                execution: started.execution_arn.clone(),
+                seconds: begun.elapsed().as_secs(),
             });
         }
         std::thread::sleep(delay);
@@ -140,7 +134,7 @@ fn history(session: &Session, execution_arn: &str) -> Result<Vec<Event>, AwsDiag
     let sfn = session.sfn();
     let subject = format!("execution `{execution_arn}`");
     let mut events = Vec::new();
-    let mut depth = 0usize;
+    let mut depths = Depths::default();
     let mut token = None;
     loop {
         let out = session
@@ -161,7 +155,7 @@ fn history(session: &Session, execution_arn: &str) -> Result<Vec<Event>, AwsDiag
                 )
             })?;
         for event in &out.events {
-            if let Some(converted) = convert(event, &mut depth) {
+            if let Some(converted) = convert(event, &mut depths) {
                 events.push(converted);
             }
         }
@@ -173,30 +167,53 @@ fn history(session: &Session, execution_arn: &str) -> Result<Vec<Event>, AwsDiag
     Ok(events)
 }
 
-/// One AWS history event in the interpreter's terms. Nesting is not in
-/// AWS's events; it follows from Map and Parallel starting and ending.
-pub(crate) fn convert(event: &HistoryEvent, depth: &mut usize) -> Option<Event> {
+/// How deep each event is. AWS's events do not say; they do say which
+/// event led to each (`previousEventId`), and a Map or Parallel opens a
+/// level at its start and closes it at its end. Concurrent branches
+/// interleave in the history, so a running counter would drift; following
+/// the previous event does not. Without a known previous event (an
+/// emulator that leaves it out), the order of events decides.
+#[derive(Default)]
+pub(crate) struct Depths {
+    by_id: std::collections::HashMap<i64, (usize, &'static str)>,
+    running: usize,
+}
+
+const OPENS: [&str; 2] = ["MapStateStarted", "ParallelStateStarted"];
+const CLOSES: [&str; 6] = [
+    "MapStateSucceeded",
+    "MapStateFailed",
+    "MapStateAborted",
+    "ParallelStateSucceeded",
+    "ParallelStateFailed",
+    "ParallelStateAborted",
+];
+
+impl Depths {
+    fn of(&mut self, event: &HistoryEvent, kind: &'static str) -> usize {
+        let base = match self.by_id.get(&event.previous_event_id) {
+            Some(&(depth, previous)) => depth + usize::from(OPENS.contains(&previous)),
+            None => self.running,
+        };
+        let depth = if CLOSES.contains(&kind) {
+            base.saturating_sub(1)
+        } else {
+            base
+        };
+        self.by_id.insert(event.id, (depth, kind));
+        self.running = depth + usize::from(OPENS.contains(&kind));
+        depth
+    }
+}
+
+/// One AWS history event in the interpreter's terms.
+pub(crate) fn convert(event: &HistoryEvent, depths: &mut Depths) -> Option<Event> {
     let kind = static_name(&event.r#type)?;
-    if matches!(
-        kind,
-        "MapStateSucceeded"
-            | "MapStateFailed"
-            | "MapStateAborted"
-            | "ParallelStateSucceeded"
-            | "ParallelStateFailed"
-            | "ParallelStateAborted"
-    ) {
-        *depth = depth.saturating_sub(1);
-    }
-    let at = *depth;
-    if matches!(kind, "MapStateStarted" | "ParallelStateStarted") {
-        *depth += 1;
-    }
     Some(Event {
         id: usize::try_from(event.id).unwrap_or_default(),
         timestamp: millis(&event.timestamp),
         kind,
-        depth: at,
+        depth: depths.of(event, kind),
         details: details(event),
     })
 }
@@ -360,8 +377,8 @@ mod tests {
                 .build()
                 .unwrap(),
         ];
-        let mut depth = 0;
-        let events: Vec<Event> = raw.iter().filter_map(|e| convert(e, &mut depth)).collect();
+        let mut depths = Depths::default();
+        let events: Vec<Event> = raw.iter().filter_map(|e| convert(e, &mut depths)).collect();
         let shape: Vec<(&str, usize)> = events.iter().map(|e| (e.kind, e.depth)).collect();
         assert_eq!(
             shape,
@@ -383,5 +400,33 @@ mod tests {
             Some("arn:aws:states:::lambda:invoke")
         );
         assert_eq!(events[3].timestamp, 4_000);
+    }
+
+    #[test]
+    fn interleaved_branches_keep_their_depth_through_previous_events() {
+        use HistoryEventType as T;
+        // Two Parallel branches, each with a Map, whose events interleave.
+        let e =
+            |id: i64, prev: i64, kind: T| event(id, kind).previous_event_id(prev).build().unwrap();
+        let raw = [
+            e(1, 0, T::ParallelStateEntered),
+            e(2, 1, T::ParallelStateStarted),
+            e(3, 2, T::MapStateEntered),
+            e(4, 2, T::MapStateEntered),
+            e(5, 3, T::MapStateStarted),
+            e(6, 4, T::MapStateStarted),
+            e(7, 5, T::MapIterationStarted),
+            e(8, 6, T::MapIterationStarted),
+            e(9, 7, T::MapStateSucceeded),
+            e(10, 8, T::MapStateSucceeded),
+            e(11, 10, T::ParallelStateSucceeded),
+        ];
+        let mut depths = Depths::default();
+        let shape: Vec<usize> = raw
+            .iter()
+            .filter_map(|x| convert(x, &mut depths))
+            .map(|x| x.depth)
+            .collect();
+        assert_eq!(shape, [0, 0, 1, 1, 1, 1, 2, 2, 1, 1, 0]);
     }
 }

@@ -32,11 +32,18 @@ pub enum LiveCall {
 impl LiveCall {
     /// The live call for a Task resource, if it has one.
     pub fn of(resource: &str) -> Option<LiveCall> {
-        match resource.trim_start_matches("arn:aws:states:::") {
-            "lambda:invoke" => Some(LiveCall::LambdaInvoke),
-            "ecs:runTask.sync" => Some(LiveCall::EcsRunTaskSync),
-            "ecs:runTask" => Some(LiveCall::EcsRunTask),
-            _ if resource.starts_with("arn:aws:lambda:") && resource.contains(":function:") => {
+        // arn:PARTITION:SERVICE:…, in any partition (aws, aws-cn, aws-us-gov).
+        let mut parts = resource.splitn(6, ':');
+        let (arn, _partition, service) = (parts.next(), parts.next(), parts.next());
+        if arn != Some("arn") {
+            return None;
+        }
+        let rest: Vec<&str> = parts.collect();
+        match (service, rest.as_slice()) {
+            (Some("states"), ["", "", "lambda:invoke"]) => Some(LiveCall::LambdaInvoke),
+            (Some("states"), ["", "", "ecs:runTask.sync"]) => Some(LiveCall::EcsRunTaskSync),
+            (Some("states"), ["", "", "ecs:runTask"]) => Some(LiveCall::EcsRunTask),
+            (Some("lambda"), [_, _, function]) if function.starts_with("function:") => {
                 Some(LiveCall::LambdaFunction)
             }
             _ => None,
@@ -122,6 +129,9 @@ pub struct LiveTasks<'a> {
     pub fallback: &'a dyn Tasks,
     /// The longest wait between DescribeTasks polls of a `.sync` ECS task.
     pub poll: Duration,
+    /// Each live state's `TimeoutSeconds`: a `.sync` wait stops there,
+    /// stops the task and fails with States.Timeout, as Step Functions does.
+    pub timeouts: std::collections::HashMap<String, u64>,
 }
 
 impl Tasks for LiveTasks<'_> {
@@ -135,8 +145,8 @@ impl Tasks for LiveTasks<'_> {
             LiveCall::LambdaFunction => {
                 self.lambda(&json!({"FunctionName": resource, "Payload": input}), false)
             }
-            LiveCall::EcsRunTaskSync => self.ecs(input, true),
-            LiveCall::EcsRunTask => self.ecs(input, false),
+            LiveCall::EcsRunTaskSync => self.ecs(input, self.deadline(state, started)),
+            LiveCall::EcsRunTask => self.ecs(input, None),
         };
         Outcome {
             result,
@@ -147,7 +157,15 @@ impl Tasks for LiveTasks<'_> {
 }
 
 impl LiveTasks<'_> {
+    /// When a `.sync` wait gives up: the state's timeout, else 99,999,999 s
+    /// (Step Functions' default for a Task without one).
+    fn deadline(&self, state: &str, started: Instant) -> Option<Instant> {
+        let seconds = self.timeouts.get(state).copied().unwrap_or(99_999_999);
+        Some(started + Duration::from_secs(seconds))
+    }
+
     fn lambda(&self, params: &Value, wrapped: bool) -> Result<Value, Failure> {
+        check_lambda_fields(params)?;
         let function = params["FunctionName"]
             .as_str()
             .ok_or_else(|| Failure::runtime("lambda:invoke needs a FunctionName string"))?;
@@ -201,7 +219,9 @@ impl LiveTasks<'_> {
         }))
     }
 
-    fn ecs(&self, params: &Value, sync: bool) -> Result<Value, Failure> {
+    /// RunTask; with a deadline (`.sync`), DescribeTasks until the task
+    /// stops or the deadline passes.
+    fn ecs(&self, params: &Value, deadline: Option<Instant>) -> Result<Value, Failure> {
         let request = run_task_request(params)?;
         let client = self.session.ecs();
         let mut call = client
@@ -226,12 +246,12 @@ impl LiveTasks<'_> {
             .session
             .block_on(call.send())
             .map_err(|e| ecs_failure(&e))?;
-        if !sync {
+        let Some(deadline) = deadline else {
             return Ok(json!({
                 "Tasks": out.tasks.iter().flatten().map(task_json).collect::<Vec<_>>(),
                 "Failures": out.failures.iter().flatten().map(failure_json).collect::<Vec<_>>(),
             }));
-        }
+        };
         if let Some(failures) = out.failures.as_ref().filter(|f| !f.is_empty()) {
             let cause = Value::Array(failures.iter().map(failure_json).collect()).to_string();
             return Err(Failure::new("AmazonECS.Unknown", cause));
@@ -260,15 +280,42 @@ impl LiveTasks<'_> {
                         .send(),
                 )
                 .map_err(|e| ecs_failure(&e))?;
+            // A task ECS no longer knows (MISSING) never stops: fail now.
+            if let Some(failures) = described.failures.as_ref().filter(|f| !f.is_empty()) {
+                let cause = Value::Array(failures.iter().map(failure_json).collect()).to_string();
+                return Err(Failure::new("AmazonECS.Unknown", cause));
+            }
             let tasks = described.tasks.unwrap_or_default();
-            if !tasks.is_empty()
-                && tasks
-                    .iter()
-                    .all(|t| t.last_status.as_deref() == Some("STOPPED"))
+            if tasks.is_empty() {
+                return Err(Failure::new(
+                    "AmazonECS.Unknown",
+                    format!("DescribeTasks does not know {}", arns.join(", ")),
+                ));
+            }
+            if tasks
+                .iter()
+                .all(|t| t.last_status.as_deref() == Some("STOPPED"))
             {
                 return finished(&tasks);
             }
-            std::thread::sleep(delay);
+            if Instant::now() >= deadline {
+                for arn in &arns {
+                    // Best effort, as Step Functions stops a timed-out task.
+                    let _ = self.session.block_on(
+                        client
+                            .stop_task()
+                            .set_cluster(request.cluster.clone())
+                            .task(arn)
+                            .reason("the Step Functions state timed out (nagare run --live)")
+                            .send(),
+                    );
+                }
+                return Err(Failure::new(
+                    crate::interp::TIMEOUT,
+                    "the ECS task did not stop within the state's TimeoutSeconds; it was stopped",
+                ));
+            }
+            std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
             delay = (delay * 2).min(self.poll);
         }
     }
@@ -294,6 +341,32 @@ fn finished(tasks: &[ecs::Task]) -> Result<Value, Failure> {
         Err(Failure::new(TASK_FAILED, single.to_string()))
     } else {
         Ok(single)
+    }
+}
+
+/// What a live Invoke passes on; anything else is refused by name, as is
+/// an asynchronous or dry-run invocation, which Invoke would not wait for.
+fn check_lambda_fields(params: &Value) -> Result<(), Failure> {
+    const FIELDS: &[&str] = &[
+        "FunctionName",
+        "Payload",
+        "Qualifier",
+        "InvocationType",
+        "LogType",
+    ];
+    if let Some(map) = params.as_object()
+        && let Some(other) = map.keys().find(|k| !FIELDS.contains(&k.as_str()))
+    {
+        return Err(Failure::runtime(format!(
+            "a live run cannot pass `{other}` to Lambda Invoke yet (it passes {}); mock this state instead",
+            FIELDS.join(", ")
+        )));
+    }
+    match params["InvocationType"].as_str() {
+        None | Some("RequestResponse") => Ok(()),
+        Some(other) => Err(Failure::runtime(format!(
+            "a live run invokes with RequestResponse only, not `{other}`; mock this state instead"
+        ))),
     }
 }
 
@@ -639,7 +712,35 @@ mod tests {
     }
 
     #[test]
+    fn lambda_fields_a_live_run_cannot_honour_are_refused() {
+        let ok = json!({"FunctionName": "f", "Payload": {}, "InvocationType": "RequestResponse"});
+        assert!(check_lambda_fields(&ok).is_ok());
+        let event = json!({"FunctionName": "f", "InvocationType": "Event"});
+        assert!(
+            check_lambda_fields(&event)
+                .unwrap_err()
+                .cause
+                .contains("`Event`")
+        );
+        let context = json!({"FunctionName": "f", "ClientContext": "x"});
+        assert!(
+            check_lambda_fields(&context)
+                .unwrap_err()
+                .cause
+                .contains("`ClientContext`")
+        );
+    }
+
+    #[test]
     fn resources_that_run_live() {
+        assert_eq!(
+            LiveCall::of("arn:aws-cn:states:::ecs:runTask.sync"),
+            Some(LiveCall::EcsRunTaskSync)
+        );
+        assert_eq!(
+            LiveCall::of("arn:aws:states:::lambda:invoke"),
+            Some(LiveCall::LambdaInvoke)
+        );
         assert_eq!(
             LiveCall::of("arn:aws:lambda:us-east-1:123456789012:function:f"),
             Some(LiveCall::LambdaFunction)

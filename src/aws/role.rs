@@ -20,12 +20,15 @@ pub struct RoleSpec<'a> {
 }
 
 /// What ensuring a role did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoleOutcome {
     pub arn: String,
     pub created: bool,
     /// The trust or the inline policy was rewritten.
     pub updated: bool,
+    /// What the role held before (trust, inline policy), so a deploy that
+    /// fails later can put it back.
+    pub before: Option<(Value, Option<Value>)>,
 }
 
 /// The trust policy that lets `service` assume the role.
@@ -41,7 +44,7 @@ pub fn trust_policy(service: &str) -> Value {
 }
 
 /// Creates or updates the role; with `dry_run`, only says what it would do
-/// (the ARN then comes from the existing role, if any).
+/// (`None`: it would be created).
 pub fn ensure_role(
     session: &Session,
     spec: &RoleSpec<'_>,
@@ -49,7 +52,12 @@ pub fn ensure_role(
 ) -> Result<Option<RoleOutcome>, AwsDiag> {
     let iam = session.iam();
     let subject = format!("role `{}`", spec.name);
+    let call = |action| Call {
+        action,
+        subject: &subject,
+    };
     let trust = trust_policy(spec.service);
+    let wanted_policy = wants_policy(spec).then_some(spec.policy);
     let existing = session.block_on(iam.get_role().role_name(spec.name).send());
     let role = match existing {
         Ok(out) => out.role,
@@ -59,15 +67,7 @@ pub fn ensure_role(
         {
             None
         }
-        Err(e) => {
-            return Err(aws_error(
-                Call {
-                    action: "iam:GetRole",
-                    subject: &subject,
-                },
-                e,
-            ));
-        }
+        Err(e) => return Err(aws_error(call("iam:GetRole"), e)),
     };
     let Some(role) = role else {
         if dry_run {
@@ -81,100 +81,140 @@ pub fn ensure_role(
                     .description(spec.description)
                     .send(),
             )
-            .map_err(|e| {
-                aws_error(
-                    Call {
-                        action: "iam:CreateRole",
-                        subject: &subject,
-                    },
-                    e,
-                )
-            })?;
+            .map_err(|e| aws_error(call("iam:CreateRole"), e))?;
         let arn = created.role.map(|r| r.arn).unwrap_or_default();
-        if wants_policy(spec) {
-            put_policy(session, spec, &subject)?;
-        }
+        set_policy(session, spec.name, wanted_policy)?;
         return Ok(Some(RoleOutcome {
             arn,
             created: true,
             updated: false,
+            before: None,
         }));
     };
-    let trust_matches = role
+    let current_trust = role
         .assume_role_policy_document
         .as_deref()
         .and_then(policy_document)
-        .is_some_and(|doc| doc == trust);
-    let current_policy = session.block_on(
+        .unwrap_or(Value::Null);
+    let current_policy = match session.block_on(
         iam.get_role_policy()
             .role_name(spec.name)
             .policy_name(POLICY_NAME)
             .send(),
-    );
-    let policy_matches = match current_policy {
-        Ok(out) => policy_document(&out.policy_document).is_some_and(|doc| &doc == spec.policy),
+    ) {
+        Ok(out) => policy_document(&out.policy_document),
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_no_such_entity_exception()) =>
         {
-            !wants_policy(spec)
+            None
         }
-        Err(e) => {
-            return Err(aws_error(
-                Call {
-                    action: "iam:GetRolePolicy",
-                    subject: &subject,
-                },
-                e,
-            ));
-        }
+        Err(e) => return Err(aws_error(call("iam:GetRolePolicy"), e)),
     };
+    let trust_matches = current_trust == trust;
+    let policy_matches = current_policy.as_ref() == wanted_policy;
     let updated = !(trust_matches && policy_matches);
     if updated && !dry_run {
         if !trust_matches {
-            session
-                .block_on(
-                    iam.update_assume_role_policy()
-                        .role_name(spec.name)
-                        .policy_document(trust.to_string())
-                        .send(),
-                )
-                .map_err(|e| {
-                    aws_error(
-                        Call {
-                            action: "iam:UpdateAssumeRolePolicy",
-                            subject: &subject,
-                        },
-                        e,
-                    )
-                })?;
+            set_trust(session, spec.name, &trust)?;
         }
-        if !policy_matches && wants_policy(spec) {
-            put_policy(session, spec, &subject)?;
-        } else if !policy_matches {
-            session
-                .block_on(
-                    iam.delete_role_policy()
-                        .role_name(spec.name)
-                        .policy_name(POLICY_NAME)
-                        .send(),
-                )
-                .map_err(|e| {
-                    aws_error(
-                        Call {
-                            action: "iam:DeleteRolePolicy",
-                            subject: &subject,
-                        },
-                        e,
-                    )
-                })?;
+        if !policy_matches {
+            set_policy(session, spec.name, wanted_policy)?;
         }
     }
     Ok(Some(RoleOutcome {
         arn: role.arn,
         created: false,
         updated,
+        before: Some((current_trust, current_policy)),
     }))
+}
+
+/// Puts a role back as it was before `ensure_role` changed it: a role it
+/// created is deleted, a role it rewrote gets its old documents back.
+/// Best effort: this runs after another failure, which is what gets
+/// reported.
+pub fn undo(session: &Session, name: &str, outcome: &RoleOutcome) {
+    if outcome.created {
+        let iam = session.iam();
+        let _ = set_policy(session, name, None);
+        let _ = session.block_on(iam.delete_role().role_name(name).send());
+    } else if let (true, Some((trust, policy))) = (outcome.updated, &outcome.before) {
+        if !trust.is_null() {
+            let _ = set_trust(session, name, trust);
+        }
+        let _ = set_policy(session, name, policy.as_ref());
+    }
+}
+
+fn set_trust(session: &Session, name: &str, trust: &Value) -> Result<(), AwsDiag> {
+    let subject = format!("role `{name}`");
+    session
+        .block_on(
+            session
+                .iam()
+                .update_assume_role_policy()
+                .role_name(name)
+                .policy_document(trust.to_string())
+                .send(),
+        )
+        .map(|_| ())
+        .map_err(|e| {
+            aws_error(
+                Call {
+                    action: "iam:UpdateAssumeRolePolicy",
+                    subject: &subject,
+                },
+                e,
+            )
+        })
+}
+
+/// Writes the inline policy, or removes it (`None`; already absent is fine).
+fn set_policy(session: &Session, name: &str, policy: Option<&Value>) -> Result<(), AwsDiag> {
+    let subject = format!("role `{name}`");
+    let iam = session.iam();
+    match policy {
+        Some(document) => session
+            .block_on(
+                iam.put_role_policy()
+                    .role_name(name)
+                    .policy_name(POLICY_NAME)
+                    .policy_document(document.to_string())
+                    .send(),
+            )
+            .map(|_| ())
+            .map_err(|e| {
+                aws_error(
+                    Call {
+                        action: "iam:PutRolePolicy",
+                        subject: &subject,
+                    },
+                    e,
+                )
+            }),
+        None => match session.block_on(
+            iam.delete_role_policy()
+                .role_name(name)
+                .policy_name(POLICY_NAME)
+                .send(),
+        ) {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_no_such_entity_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(aws_error(
+                Call {
+                    action: "iam:DeleteRolePolicy",
+                    subject: &subject,
+                },
+                e,
+            )),
+        },
+    }
 }
 
 /// A machine without tasks needs no permissions, and IAM refuses a policy
@@ -183,29 +223,6 @@ fn wants_policy(spec: &RoleSpec<'_>) -> bool {
     spec.policy["Statement"]
         .as_array()
         .is_some_and(|s| !s.is_empty())
-}
-
-fn put_policy(session: &Session, spec: &RoleSpec<'_>, subject: &str) -> Result<(), AwsDiag> {
-    session
-        .block_on(
-            session
-                .iam()
-                .put_role_policy()
-                .role_name(spec.name)
-                .policy_name(POLICY_NAME)
-                .policy_document(spec.policy.to_string())
-                .send(),
-        )
-        .map(|_| ())
-        .map_err(|e| {
-            aws_error(
-                Call {
-                    action: "iam:PutRolePolicy",
-                    subject,
-                },
-                e,
-            )
-        })
 }
 
 /// IAM returns policy documents URL-encoded (RFC 3986); some emulators

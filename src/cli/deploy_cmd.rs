@@ -92,13 +92,22 @@ fn deploy(args: &DeployArgs, output: Output) -> Result<u8, Failed> {
     let name = args.name.clone().unwrap_or_else(|| runnable.name.clone());
     check_name(&name).map_err(Failed::Usage)?;
     let tags = parse_tags(&args.tags).map_err(Failed::Usage)?;
-    let schedule = runnable.schedule.clone().filter(|_| !args.no_schedule);
-    if schedule.is_some() && args.schedule_role_arn.is_none() && !args.create_role {
-        return Err(Failed::Usage(format!(
-            "{} has a schedule ({}); give --schedule-role-arn ARN (a role EventBridge Scheduler may assume, allowed states:StartExecution), or --create-role, or --no-schedule",
-            args.file.display(),
-            schedule.unwrap_or_default()
-        )));
+    // A flow's schedule is deployed, or (gone from the flow) removed; a
+    // definition has none, and leaves schedules alone.
+    let schedule = match (&runnable.schedule, args.no_schedule) {
+        (_, true) => Wanted::Untouched,
+        (Some(expression), false) => Wanted::Schedule(expression.clone()),
+        (None, false) if runnable.from_flow => Wanted::None,
+        (None, false) => Wanted::Untouched,
+    };
+    if let Wanted::Schedule(expression) = &schedule {
+        if args.schedule_role_arn.is_none() && !args.create_role {
+            return Err(Failed::Usage(format!(
+                "{} has a schedule ({expression}); give --schedule-role-arn ARN (a role EventBridge Scheduler may assume, allowed states:StartExecution), or --create-role, or --no-schedule",
+                args.file.display(),
+            )));
+        }
+        schedule::check_name(&name).map_err(Failed::Usage)?;
     }
     let definition = serde_json::to_value(&runnable.machine)
         .map_err(|e| Failed::Usage(format!("cannot write the definition: {e}")))?;
@@ -123,30 +132,28 @@ fn deploy(args: &DeployArgs, output: Output) -> Result<u8, Failed> {
         policy: &policy,
         description: "Execution role of a state machine deployed by nagare",
     };
-    let mut say = Vec::new();
     if args.diff {
-        return show_diff(
-            &session,
-            args,
-            &name,
-            &definition,
-            deployed.as_ref(),
-            &tags,
-            &role_spec,
-            schedule.as_deref(),
-            output.stdout_color,
-        );
+        let plan = DiffPlan {
+            name: &name,
+            definition: &definition,
+            deployed: deployed.as_ref(),
+            tags: &tags,
+            role_spec: &role_spec,
+            schedule: &schedule,
+        };
+        return show_diff(&session, args, &plan, output.stdout_color);
     }
 
-    // The role first: the machine needs its ARN.
+    // The role first: the machine needs its ARN (and its permissions).
+    let mut say = Vec::new();
     let mut role_arn = args.role_arn.clone();
-    let mut role_created = false;
+    let mut role_change = None;
     if args.create_role
         && let Some(outcome) = ensure_role(&session, &role_spec, false)?
     {
         say.push(format!("role {role_name}: {}", role_word(&outcome)));
-        role_created = outcome.created;
-        role_arn = Some(outcome.arn);
+        role_arn = Some(outcome.arn.clone());
+        role_change = Some(outcome);
     }
     let request = Request {
         name: &name,
@@ -157,67 +164,68 @@ fn deploy(args: &DeployArgs, output: Output) -> Result<u8, Failed> {
         version_description: args.version_description.as_deref(),
     };
     let plan = deploy::plan(deployed.as_ref(), &request);
-    let applied =
-        apply_waiting_for_new_role(&session, deployed.as_ref(), &request, &plan, role_created)?;
-    say.insert(
-        0,
-        match &plan {
-            Plan::Create => format!("created state machine {name}"),
-            p if p.is_unchanged() => format!("state machine {name} is unchanged"),
-            Plan::Update {
-                definition,
-                role,
-                tags,
-            } => {
-                let mut parts = Vec::new();
-                if !definition.is_empty() {
-                    parts.push(format!("{} change(s) to the definition", definition.len()));
-                }
-                if role.is_some() {
-                    parts.push("a new role".to_string());
-                }
-                if !tags.is_empty() {
-                    parts.push(format!("{} tag(s)", tags.len()));
-                }
-                format!("updated state machine {name}: {}", parts.join(", "))
+    let fresh_role = role_change.as_ref().is_some_and(|o| o.created || o.updated);
+    let applied = match retry_while_role_propagates(fresh_role, || {
+        deploy::apply(&session, deployed.as_ref(), &request, &plan)
+    }) {
+        Ok(applied) => applied,
+        Err(e) => {
+            // The machine stayed as it was: so does its role.
+            if let Some(outcome) = &role_change {
+                crate::aws::role::undo(&session, &role_name, outcome);
             }
-        },
-    );
+            return Err(e.into());
+        }
+    };
+    say.insert(0, plan_summary(&name, &plan));
     if let Some(version) = &applied.version_arn {
         say.push(format!("published version {version}"));
     }
 
-    if let Some(expression) = &schedule {
-        let schedule_role = match &args.schedule_role_arn {
-            Some(arn) => arn.clone(),
-            None => {
-                let scheduler_role = role_name_for(&name, "-scheduler");
-                let policy = schedule::role_policy(&applied.arn);
-                let spec = scheduler_role_spec(&scheduler_role, &policy);
-                let outcome = ensure_role(&session, &spec, false)?.unwrap_or(RoleOutcome {
-                    arn: String::new(),
-                    created: false,
-                    updated: false,
-                });
-                say.push(format!("role {scheduler_role}: {}", role_word(&outcome)));
-                outcome.arn
+    match &schedule {
+        Wanted::Schedule(expression) => {
+            let (schedule_role, fresh) = match &args.schedule_role_arn {
+                Some(arn) => (arn.clone(), false),
+                None => {
+                    let scheduler_role = role_name_for(&name, "-scheduler");
+                    let policy = schedule::role_policy(&applied.arn);
+                    let spec = scheduler_role_spec(&scheduler_role, &policy);
+                    let outcome = ensure_role(&session, &spec, false)?;
+                    let word = outcome.as_ref().map_or("created", role_word);
+                    say.push(format!("role {scheduler_role}: {word}"));
+                    outcome.map_or((String::new(), true), |o| {
+                        let fresh = o.created || o.updated;
+                        (o.arn, fresh)
+                    })
+                }
+            };
+            let spec = ScheduleSpec {
+                name: &name,
+                expression,
+                machine_arn: &applied.arn,
+                role_arn: &schedule_role,
+            };
+            let outcome = retry_while_role_propagates(fresh, || schedule::ensure(&session, &spec))
+                .inspect_err(|_| report_partial(&say))?;
+            say.push(format!(
+                "schedule {name} ({expression}, UTC): {}",
+                match outcome {
+                    ScheduleOutcome::Created => "created",
+                    ScheduleOutcome::Updated => "updated",
+                    ScheduleOutcome::Unchanged => "unchanged",
+                }
+            ));
+        }
+        Wanted::None => {
+            let removed = schedule::remove(&session, &name, &applied.arn, false)
+                .inspect_err(|_| report_partial(&say))?;
+            if removed {
+                say.push(format!(
+                    "schedule {name}: deleted (the flow has no schedule any more)"
+                ));
             }
-        };
-        let spec = ScheduleSpec {
-            name: &name,
-            expression,
-            machine_arn: &applied.arn,
-            role_arn: &schedule_role,
-        };
-        let outcome = schedule::ensure(&session, &spec)?;
-        say.push(format!(
-            "schedule {name} ({expression}, UTC): {}",
-            match outcome {
-                ScheduleOutcome::Created => "created",
-                ScheduleOutcome::Updated => "updated",
-                ScheduleOutcome::Unchanged => "unchanged",
-            }
-        ));
+        }
+        Wanted::Untouched => {}
     }
     for line in say {
         eprintln!("{line}");
@@ -230,20 +238,60 @@ fn deploy(args: &DeployArgs, output: Output) -> Result<u8, Failed> {
     Ok(exit::CLEAN)
 }
 
-/// IAM takes some seconds to let Step Functions assume a role it has just
-/// created; AWS then refuses the machine. Only in that case, wait and retry.
-fn apply_waiting_for_new_role(
-    session: &Session,
-    deployed: Option<&deploy::Deployed>,
-    request: &Request<'_>,
-    plan: &Plan,
-    role_created: bool,
-) -> Result<deploy::Applied, AwsDiag> {
+/// What the flow wants of the schedule named after the machine.
+enum Wanted {
+    Schedule(String),
+    /// A flow without `schedule`: none should start the machine.
+    None,
+    /// A definition, or --no-schedule: not nagare's business this time.
+    Untouched,
+}
+
+/// When the machine changed but its schedule could not be made, say what
+/// did happen before the error.
+fn report_partial(said: &[String]) {
+    for line in said {
+        eprintln!("{line}");
+    }
+    eprintln!("the state machine was deployed; its schedule was not:");
+}
+
+fn plan_summary(name: &str, plan: &Plan) -> String {
+    match plan {
+        Plan::Create => format!("created state machine {name}"),
+        p if p.is_unchanged() => format!("state machine {name} is unchanged"),
+        Plan::Update {
+            definition,
+            role,
+            tags,
+        } => {
+            let mut parts = Vec::new();
+            if !definition.is_empty() {
+                parts.push(format!("{} change(s) to the definition", definition.len()));
+            }
+            if role.is_some() {
+                parts.push("a new role".to_string());
+            }
+            if !tags.is_empty() {
+                parts.push(format!("{} tag(s)", tags.len()));
+            }
+            format!("updated state machine {name}: {}", parts.join(", "))
+        }
+    }
+}
+
+/// IAM takes some seconds before a service may assume a role just created
+/// or given a new trust policy; AWS refuses the machine or schedule until
+/// then. Only in that case, wait and retry, for up to 30 seconds.
+fn retry_while_role_propagates<T>(
+    fresh_role: bool,
+    mut call: impl FnMut() -> Result<T, AwsDiag>,
+) -> Result<T, AwsDiag> {
     let mut attempt = 0;
     loop {
-        match deploy::apply(session, deployed, request, plan) {
+        match call() {
             Err(AwsDiag::AccessDenied { message, .. } | AwsDiag::Refused { message, .. })
-                if role_created && attempt < 10 && message.contains("assume") =>
+                if fresh_role && attempt < 10 && message.contains("assume") =>
             {
                 attempt += 1;
                 std::thread::sleep(std::time::Duration::from_secs(3));
@@ -253,26 +301,35 @@ fn apply_waiting_for_new_role(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Everything `--diff` compares.
+struct DiffPlan<'a> {
+    name: &'a str,
+    definition: &'a Value,
+    deployed: Option<&'a deploy::Deployed>,
+    tags: &'a [(String, String)],
+    role_spec: &'a RoleSpec<'a>,
+    schedule: &'a Wanted,
+}
+
 fn show_diff(
     session: &Session,
     args: &DeployArgs,
-    name: &str,
-    definition: &Value,
-    deployed: Option<&deploy::Deployed>,
-    tags: &[(String, String)],
-    role_spec: &RoleSpec<'_>,
-    schedule: Option<&str>,
+    p: &DiffPlan<'_>,
     color: bool,
 ) -> Result<u8, Failed> {
+    let name = p.name;
     let mut out = String::new();
     let mut role_arn = args.role_arn.clone();
+    let mut role_to_create = false;
     if args.create_role {
-        match ensure_role(session, role_spec, true)? {
-            None => out += &format!("role {}: would be created\n", role_spec.name),
+        match ensure_role(session, p.role_spec, true)? {
+            None => {
+                role_to_create = true;
+                out += &format!("role {}: would be created\n", p.role_spec.name);
+            }
             Some(outcome) => {
                 if outcome.updated {
-                    out += &format!("role {}: would be updated\n", role_spec.name);
+                    out += &format!("role {}: would be updated\n", p.role_spec.name);
                 }
                 role_arn = Some(outcome.arn);
             }
@@ -280,66 +337,82 @@ fn show_diff(
     }
     let request = Request {
         name,
-        definition,
+        definition: p.definition,
         role_arn: role_arn.as_deref(),
-        tags,
+        tags: p.tags,
         publish: args.publish,
         version_description: args.version_description.as_deref(),
     };
-    let plan = deploy::plan(deployed, &request);
+    let plan = deploy::plan(p.deployed, &request);
+    let mut changes = String::new();
+    if let (true, Some(d)) = (role_to_create, p.deployed) {
+        // The role does not exist yet, so neither does its ARN.
+        changes += &format!(
+            "~ role: {} → {} (to be created)\n",
+            d.role_arn, p.role_spec.name
+        );
+    }
     match &plan {
-        Plan::Create => {
-            out += &format!("state machine {name}: would be created\n");
-        }
-        p if p.is_unchanged() => out += &format!("state machine {name}: no changes\n"),
+        Plan::Create => out += &format!("state machine {name}: would be created\n"),
         Plan::Update {
             definition,
             role,
             tags,
         } => {
-            out += &render(definition, color);
+            changes += &render(definition, color);
             if let Some((old, new)) = role {
-                out += &format!("~ role: {old} → {new}\n");
+                changes += &format!("~ role: {old} → {new}\n");
             }
             for (key, old, new) in tags {
                 match old {
-                    Some(old) => out += &format!("~ tag {key}: {old} → {new}\n"),
-                    None => out += &format!("+ tag {key}: {new}\n"),
+                    Some(old) => changes += &format!("~ tag {key}: {old} → {new}\n"),
+                    None => changes += &format!("+ tag {key}: {new}\n"),
                 }
+            }
+            if changes.is_empty() {
+                out += &format!("state machine {name}: no changes\n");
             }
         }
     }
-    if let (Some(expression), Some(d)) = (schedule, deployed) {
-        // The schedule's role: given, or the one --create-role manages.
-        let mut role = args.schedule_role_arn.clone();
-        if args.create_role {
-            let scheduler_role = role_name_for(name, "-scheduler");
-            let policy = schedule::role_policy(&d.arn);
-            let spec = scheduler_role_spec(&scheduler_role, &policy);
-            match ensure_role(session, &spec, true)? {
-                None => out += &format!("role {scheduler_role}: would be created\n"),
-                Some(outcome) => {
-                    if outcome.updated {
-                        out += &format!("role {scheduler_role}: would be updated\n");
+    out += &changes;
+    match (p.schedule, p.deployed) {
+        (Wanted::Schedule(expression), Some(d)) => {
+            // The schedule's role: given, or the one --create-role manages.
+            let mut role = args.schedule_role_arn.clone();
+            if args.create_role {
+                let scheduler_role = role_name_for(name, "-scheduler");
+                let policy = schedule::role_policy(&d.arn);
+                let spec = scheduler_role_spec(&scheduler_role, &policy);
+                match ensure_role(session, &spec, true)? {
+                    None => out += &format!("role {scheduler_role}: would be created\n"),
+                    Some(outcome) => {
+                        if outcome.updated {
+                            out += &format!("role {scheduler_role}: would be updated\n");
+                        }
+                        role = Some(outcome.arn);
                     }
-                    role = Some(outcome.arn);
                 }
             }
+            let spec = ScheduleSpec {
+                name,
+                expression,
+                machine_arn: &d.arn,
+                role_arn: role.as_deref().unwrap_or_default(),
+            };
+            let word = match schedule::compare(session, &spec)? {
+                ScheduleOutcome::Created => "would be created",
+                ScheduleOutcome::Updated => "would be updated",
+                ScheduleOutcome::Unchanged => "no changes",
+            };
+            out += &format!("schedule {name} ({expression}, UTC): {word}\n");
         }
-        let spec = ScheduleSpec {
-            name,
-            expression,
-            machine_arn: &d.arn,
-            role_arn: role.as_deref().unwrap_or_default(),
-        };
-        let word = match schedule::compare(session, &spec)? {
-            ScheduleOutcome::Created => "would be created",
-            ScheduleOutcome::Updated => "would be updated",
-            ScheduleOutcome::Unchanged => "no changes",
-        };
-        out += &format!("schedule {name} ({expression}, UTC): {word}\n");
-    } else if let Some(expression) = schedule {
-        out += &format!("schedule {name} ({expression}, UTC): would be created\n");
+        (Wanted::Schedule(expression), None) => {
+            out += &format!("schedule {name} ({expression}, UTC): would be created\n");
+        }
+        (Wanted::None, Some(d)) if schedule::remove(session, name, &d.arn, true)? => {
+            out += &format!("schedule {name}: would be deleted (the flow has no schedule)\n");
+        }
+        _ => {}
     }
     print_out(&out).map_err(|()| Failed::Code(exit::USAGE_OR_IO))?;
     Ok(exit::CLEAN)
@@ -364,19 +437,29 @@ fn role_word(outcome: &RoleOutcome) -> &'static str {
     }
 }
 
-/// IAM role names are at most 64 characters.
+/// IAM role names are at most 64 characters. A name too long is cut, and
+/// a hash of the whole name keeps two long names from sharing a role.
 fn role_name_for(machine: &str, suffix: &str) -> String {
     let room = 64 - "nagare-".len() - suffix.len();
-    let cut: String = machine.chars().take(room).collect();
-    format!("nagare-{cut}{suffix}")
+    if machine.chars().count() <= room {
+        return format!("nagare-{machine}{suffix}");
+    }
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(machine.as_bytes());
+    let tag: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let cut: String = machine.chars().take(room - 9).collect();
+    format!("nagare-{cut}-{tag}{suffix}")
 }
 
-/// Step Functions' rule for names, checked before any call.
+/// Step Functions' rule for names, checked before any call: 1 to 80
+/// characters, none of whitespace, brackets, wildcards, control characters
+/// or `"#%\\^|~`$&,;:/`.
 fn check_name(name: &str) -> Result<(), String> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    if name.is_empty() || name.chars().count() > 80 || !name.chars().all(ok_char) {
+    let bad =
+        |c: char| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c);
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(bad) {
         return Err(format!(
-            "`{name}` cannot name a state machine: use 1 to 80 letters, digits, `-` and `_` (pass --name)"
+            "`{name}` cannot name a state machine: use 1 to 80 characters without spaces, brackets, wildcards or any of \"#%\\^|~`$&,;:/ (pass --name)"
         ));
     }
     Ok(())
@@ -394,6 +477,18 @@ fn parse_tags(raw: &[String]) -> Result<Vec<(String, String)>, String> {
                 "tag `{tag}`: keys are 1 to 128 characters and values at most 256"
             ));
         }
+        // AWS's tag alphabet: letters, digits, spaces and _ . : / = + - @.
+        let allowed = |c: char| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c);
+        if !key.chars().chain(value.chars()).all(allowed) {
+            return Err(format!(
+                "tag `{tag}`: AWS allows letters, digits, spaces and _ . : / = + - @ in tags"
+            ));
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(format!(
+                "tag `{key}`: keys starting with `aws:` are AWS's own"
+            ));
+        }
         if tags.iter().any(|(k, _)| k == key) {
             return Err(format!("tag `{key}` is given twice"));
         }
@@ -409,7 +504,9 @@ mod tests {
     #[test]
     fn names_follow_step_functions_rules() {
         assert!(check_name("daily-platform_2").is_ok());
+        assert!(check_name("daily.platform").is_ok());
         assert!(check_name("daily platform").is_err());
+        assert!(check_name("a/b").is_err());
         assert!(check_name(&"x".repeat(81)).is_err());
     }
 
@@ -423,6 +520,8 @@ mod tests {
             ]
         );
         assert!(parse_tags(&["novalue".into()]).is_err());
+        assert!(parse_tags(&["aws:owner=me".into()]).is_err());
+        assert!(parse_tags(&["team=a|b".into()]).is_err());
         assert!(parse_tags(&["a=1".into(), "a=2".into()]).is_err());
     }
 
@@ -430,6 +529,10 @@ mod tests {
     fn role_names_fit_iam_limits() {
         let long = "m".repeat(80);
         assert_eq!(role_name_for(&long, "-scheduler").len(), 64);
+        assert_eq!(role_name_for(&long, "").len(), 64);
         assert_eq!(role_name_for("daily", ""), "nagare-daily");
+        // Long names that share a start still get roles of their own.
+        let other = format!("{long}x");
+        assert_ne!(role_name_for(&long, ""), role_name_for(&other, ""));
     }
 }

@@ -38,9 +38,14 @@ pub(super) struct Runnable {
     pub name: String,
     pub renamed: Vec<(String, String)>,
     /// A flow's stages as (stage, the Task state that calls it).
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     pub stages: Vec<(String, String)>,
     /// A flow's `schedule` as an EventBridge expression.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     pub schedule: Option<String>,
+    /// Compiled from a flow (not a hand-written definition).
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
+    pub from_flow: bool,
 }
 
 pub fn run(args: &RunArgs, output: Output) -> u8 {
@@ -155,6 +160,7 @@ pub(super) fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> 
                 renamed: Vec::new(),
                 stages: Vec::new(),
                 schedule: None,
+                from_flow: false,
             }),
             None => {
                 eprintln!("error: {} has errors; fix them to run it", source.name());
@@ -182,6 +188,7 @@ pub(super) fn load_machine(path: &Path, output: Output) -> Result<Runnable, u8> 
                 FlowItem::Schedule(s) => Some(s.expression()),
                 _ => None,
             }),
+            from_flow: true,
         }),
         Err(diags) => {
             for diag in &diags {
@@ -206,27 +213,35 @@ fn live_run(
     use crate::aws::live::{LiveTasks, select};
     let mut tasks = Vec::new();
     task_states(&runnable.machine.states, &mut tasks);
-    let live = select(&tasks, &runnable.stages, names)?;
+    let resources: Vec<(String, String)> = tasks
+        .iter()
+        .map(|(n, r, _)| (n.clone(), r.clone()))
+        .collect();
+    let live = select(&resources, &runnable.stages, names)?;
     let session = crate::aws::Session::connect(aws)?;
     let live_tasks = LiveTasks {
         session: &session,
         live,
         fallback: dry,
         poll: std::time::Duration::from_secs(5),
+        timeouts: tasks
+            .into_iter()
+            .filter_map(|(name, _, timeout)| Some((name, timeout?)))
+            .collect(),
     };
     Ok(interp::run(&runnable.machine, input, &live_tasks, options))
 }
 
-/// Every Task state, nested ones included, as (name, resource).
+/// Every Task state, nested ones included, as (name, resource, timeout).
 #[cfg(feature = "aws")]
 fn task_states(
     states: &indexmap::IndexMap<String, crate::asl::State>,
-    out: &mut Vec<(String, String)>,
+    out: &mut Vec<(String, String, Option<u64>)>,
 ) {
     use crate::asl::State;
     for (name, state) in states {
         match state {
-            State::Task(t) => out.push((name.clone(), t.resource.clone())),
+            State::Task(t) => out.push((name.clone(), t.resource.clone(), t.timeout_seconds)),
             State::Parallel(p) => p.branches.iter().for_each(|b| task_states(&b.states, out)),
             State::Map(m) => m
                 .item_processor

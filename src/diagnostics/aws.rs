@@ -88,6 +88,15 @@ pub enum AwsDiag {
     )]
     NotLive { state: String, resource: String },
 
+    #[error("execution {execution} is still running after {seconds}s")]
+    #[diagnostic(
+        code(nagare::E310),
+        help(
+            "--timeout ended the wait, not the execution: it goes on on AWS (see it in the console, or `aws stepfunctions describe-execution --execution-arn ARN`); wait longer with a larger --timeout"
+        )
+    )]
+    StillRunning { execution: String, seconds: u64 },
+
     #[error("--live names `{name}`, which is not a {what}")]
     #[diagnostic(code(nagare::E309), help("{help}"))]
     UnknownLive {

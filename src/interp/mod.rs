@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::asl::StateMachine;
 pub use engine::Limits;
-pub use failure::{Failure, TASK_FAILED};
+pub use failure::{Failure, TASK_FAILED, TIMEOUT};
 pub use history::{Detail, Event};
 pub use tasks::{DryRun, Outcome, Response, Tasks};
 pub use time::format_millis;

@@ -387,6 +387,20 @@ fn start_wait_prints_the_same_execution_as_a_local_run() {
         human.stdout
     );
 
+    // --timeout ends the wait, not the execution, and says so.
+    let waiting =
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": true}}}"#;
+    deploy(
+        &moto,
+        &[("slow.asl.json", waiting)],
+        &["slow.asl.json", "--role-arn", ROLE],
+    )
+    .success();
+    moto.nagare(Test::new().args(["start", "slow", "--wait", "--timeout", "1", "--poll", "1"]))
+        .code(2)
+        .stderr_has("nagare::E310")
+        .stderr_has("still running");
+
     // Without --wait: the execution's ARN, and nothing else on stdout.
     let started = moto
         .nagare(Test::new().args([
@@ -470,6 +484,21 @@ fn create_role_and_schedule_are_created_once_and_match_the_policy() {
     deploy(&moto, &files, &["daily.flow", "--create-role"])
         .success()
         .stderr_has("schedule daily_platform (cron(0 19 * * ? *), UTC): updated");
+
+    // A flow whose schedule is gone: the schedule goes too.
+    let unscheduled = flow.replace("schedule cron(\"0 18 * * ? *\")", "");
+    assert_ne!(unscheduled, flow);
+    let files = [("daily.flow", unscheduled.as_str())];
+    deploy(&moto, &files, &["daily.flow", "--create-role", "--diff"])
+        .success()
+        .stdout_has("schedule daily_platform: would be deleted");
+    deploy(&moto, &files, &["daily.flow", "--create-role"])
+        .success()
+        .stderr_has("schedule daily_platform: deleted");
+    deploy(&moto, &files, &["daily.flow", "--create-role", "--diff"])
+        .success()
+        .stdout_has("no changes")
+        .stdout_lacks("schedule");
 }
 
 #[test]
@@ -627,5 +656,84 @@ fn missing_region_credentials_or_endpoint_are_diagnosed() {
         !unreachable.stderr.contains(SECRET),
         "{}",
         unreachable.stderr
+    );
+}
+
+#[test]
+fn profiles_and_the_region_flag_pick_where_to_deploy() {
+    let Some(moto) = Moto::start() else { return };
+    let config = "[profile dev]\nregion = eu-west-1\naws_access_key_id = AKIDEV\naws_secret_access_key = s3cr3t-never-printed\n";
+    // The profile's region and keys, from the config file AWS_CONFIG_FILE names.
+    let dir = tempfile::tempdir().expect("dir");
+    let config_path = dir.path().join("config");
+    std::fs::write(&config_path, config).expect("config");
+    let run = |args: &[&str]| {
+        let out = aws_env(Test::new().file("p.flow", PIPELINE).args(args))
+            .env("AWS_ENDPOINT_URL", &moto.endpoint())
+            .env("AWS_CONFIG_FILE", config_path.to_str().expect("utf-8"))
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .run();
+        assert!(!out.stderr.contains(SECRET), "{}", out.stderr);
+        out
+    };
+    run(&["deploy", "p.flow", "--profile", "dev", "--role-arn", ROLE])
+        .success()
+        .stdout_has("arn:aws:states:eu-west-1:123456789012:stateMachine:pipeline");
+    // --region overrides the profile's.
+    run(&[
+        "deploy",
+        "p.flow",
+        "--profile",
+        "dev",
+        "--region",
+        "ap-northeast-1",
+        "--role-arn",
+        ROLE,
+    ])
+    .success()
+    .stdout_has("arn:aws:states:ap-northeast-1:");
+    // A profile that is not there: no region, no credentials, said so.
+    run(&["deploy", "p.flow", "--profile", "nosuch"])
+        .code(2)
+        .stderr_has("nagare::E30");
+}
+
+#[test]
+fn a_live_ecs_task_that_outlives_its_timeout_is_stopped_and_times_out() {
+    let Some(moto) = Moto::start() else { return };
+    let ids = moto.setup();
+    // The task never gets to STOPPED by itself (a thousand polls per step).
+    moto.post(
+        "/moto-api/state-manager/set-transition",
+        r#"{"model_name": "ecs::task", "transition": {"progression": "manual", "times": 1000}}"#,
+    );
+    let flow = format!(
+        r#"flow slow {{
+  visualize crunch {{
+    run ecs {{
+      launch_type: "FARGATE"
+      cluster: "jobs"
+      task_definition: "crunch:1"
+      subnets: ["{}"]
+    }}
+    timeout 2s
+  }}
+}}
+"#,
+        ids["subnet"].as_str().expect("subnet")
+    );
+    let run = moto
+        .nagare(
+            Test::new()
+                .file("slow.flow", &flow)
+                .args(["run", "slow.flow", "--live"]),
+        )
+        .code(1);
+    assert!(
+        run.stdout.contains("States.Timeout: the task ran longer than 2 seconds"),
+        "{}",
+        run.stdout
     );
 }

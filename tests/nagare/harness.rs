@@ -67,6 +67,7 @@ impl Test {
     }
 
     /// Runs without `key` in the environment.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     pub fn env_remove(mut self, key: &str) -> Self {
         self.envs.push((key.into(), None));
         self
@@ -154,6 +155,16 @@ impl Output {
             self.stderr.contains(needle),
             "stderr lacks {needle:?}:\n{}",
             self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_lacks(self, needle: &str) -> Self {
+        assert!(
+            !self.stdout.contains(needle),
+            "stdout has {needle:?}:\n{}",
+            self.stdout
         );
         self
     }
