@@ -732,7 +732,8 @@ fn a_live_ecs_task_that_outlives_its_timeout_is_stopped_and_times_out() {
         )
         .code(1);
     assert!(
-        run.stdout.contains("States.Timeout: the task ran longer than 2 seconds"),
+        run.stdout
+            .contains("States.Timeout: the task ran longer than 2 seconds"),
         "{}",
         run.stdout
     );
