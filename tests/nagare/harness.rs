@@ -160,6 +160,7 @@ impl Output {
     }
 
     #[track_caller]
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     pub fn stdout_lacks(self, needle: &str) -> Self {
         assert!(
             !self.stdout.contains(needle),
