@@ -16,6 +16,8 @@ pub mod check;
 pub mod cli;
 /// The one diagnostics vocabulary: codes, messages, rendering.
 pub mod diagnostics;
+/// `nagare fmt`: the canonical layout, comments kept.
+pub mod fmt;
 /// The checked flow as a dependency graph, its queries and its renderings.
 pub mod graph;
 /// The interpreter: runs ASL state machines on a simulated clock.

@@ -5,6 +5,7 @@ mod check_cmd;
 mod compile_cmd;
 #[cfg(feature = "aws")]
 mod deploy_cmd;
+mod fmt_cmd;
 mod graph_cmd;
 mod input;
 mod policy_cmd;
@@ -69,6 +70,16 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Rewrite .flow files in the one canonical layout, comments kept.
+    Fmt {
+        /// Files or directories (searched for *.flow); `-` formats standard
+        /// input to standard output; the current directory by default.
+        #[arg(value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
     },
     /// Compile a flow to Step Functions ASL JSON.
     Compile {
@@ -241,6 +252,7 @@ fn run(cli: Cli) -> u8 {
             deny_warnings,
         } => check_cmd::run(&files, format, deny_warnings, output),
         Command::Graph { file, format } => graph_cmd::run(&file, format, output),
+        Command::Fmt { files, check } => fmt_cmd::run(&files, check, output),
         Command::Compile {
             file,
             output: out,

@@ -12,7 +12,7 @@ use pest::Parser;
 
 use crate::diagnostics::Diag;
 pub use lower::unescape;
-pub use prescan::MAX_NESTING;
+pub use prescan::{MAX_NESTING, comments};
 
 /// The result of parsing: the tree when the text parsed, and every problem.
 #[derive(Debug)]

@@ -87,6 +87,34 @@ pub fn prescan(text: &str) -> Option<Diag> {
     None
 }
 
+/// The comments of a text that prescans clean, in order: `//` to the end
+/// of the line, `/* … */` whole. Strings and paths are skipped as the
+/// grammar reads them, so a `//` inside one is not a comment. The
+/// formatter keeps every one of these.
+pub fn comments(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => i = string_end(bytes, i).unwrap_or(bytes.len()),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = line_end(bytes, i);
+                found.push(Span::new(i, end));
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = find(bytes, i + 2, b"*/").map_or(bytes.len(), |e| e + 2);
+                found.push(Span::new(i, end));
+                i = end;
+            }
+            b'$' => i = path_end(bytes, i).0.max(i + 1),
+            _ => i += 1,
+        }
+    }
+    found
+}
+
 /// Where the path starting at `start` (a `$`) ends, as the grammar reads it,
 /// and how deeply its brackets nest.
 fn path_end(bytes: &[u8], start: usize) -> (usize, usize) {

@@ -14,6 +14,7 @@ mod conformance;
 mod corpus;
 mod docs;
 mod examples;
+mod fmt;
 mod graph;
 mod harness;
 mod oracles;
