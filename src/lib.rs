@@ -22,6 +22,8 @@ pub mod fmt;
 pub mod graph;
 /// The interpreter: runs ASL state machines on a simulated clock.
 pub mod interp;
+/// `nagare lsp`: the language server.
+pub mod lsp;
 /// ASL JSONPath: parsing and the facts the checker needs.
 pub mod path;
 /// Files, spans and line/column arithmetic.

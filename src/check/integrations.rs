@@ -37,7 +37,7 @@ pub enum ArgType {
 }
 
 impl ArgType {
-    fn describe(self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             ArgType::String | ArgType::OneOf(_) => "a string",
             ArgType::Bool => "a boolean",

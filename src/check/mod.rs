@@ -4,7 +4,7 @@
 
 mod clauses;
 mod dataflow;
-mod integrations;
+pub mod integrations;
 pub mod intrinsics;
 mod lints;
 mod names;

@@ -81,6 +81,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
     /// Compile a flow to Step Functions ASL JSON.
     Compile {
         /// A .flow file; `-` reads standard input.
@@ -253,6 +255,13 @@ fn run(cli: Cli) -> u8 {
         } => check_cmd::run(&files, format, deny_warnings, output),
         Command::Graph { file, format } => graph_cmd::run(&file, format, output),
         Command::Fmt { files, check } => fmt_cmd::run(&files, check, output),
+        Command::Lsp => match crate::lsp::serve() {
+            Ok(()) => exit::CLEAN,
+            Err(e) => {
+                eprintln!("error: nagare lsp: {e}");
+                exit::USAGE_OR_IO
+            }
+        },
         Command::Compile {
             file,
             output: out,

@@ -17,6 +17,7 @@ mod examples;
 mod fmt;
 mod graph;
 mod harness;
+mod lsp;
 mod oracles;
 mod policy;
 mod properties;
