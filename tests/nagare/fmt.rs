@@ -3,36 +3,12 @@
 //! flows written in messy layouts; and the command behaves as documented.
 
 use nagare::fmt::format;
-use nagare::syntax::{comments, parse};
+use nagare::fuzzing::{comments as comment_texts, tree};
+use nagare::syntax::parse;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use crate::harness::{Test, examples, root};
-
-/// The tree of a text with every span removed: what must not change.
-fn tree(text: &str) -> String {
-    let parsed = parse(text);
-    let debug = format!("{:?}", parsed.file);
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(at) = rest.find("Span { start: ") {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let end = tail.find('}').map_or(tail.len(), |e| e + 1);
-        out.push_str("Span");
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The comments of a text, trimmed, in order.
-fn comment_texts(text: &str) -> Vec<String> {
-    comments(text)
-        .into_iter()
-        .map(|c| text[c.start..c.end].trim_end().to_string())
-        .collect()
-}
 
 /// fmt keeps the tree and the comments, and a second fmt changes nothing.
 #[track_caller]

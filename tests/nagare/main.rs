@@ -15,6 +15,7 @@ mod corpus;
 mod docs;
 mod examples;
 mod fmt;
+mod fuzz_regressions;
 mod graph;
 mod harness;
 mod lsp;
