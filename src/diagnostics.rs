@@ -156,6 +156,21 @@ pub enum Diag {
         first: Span,
     },
 
+    #[error("the name `{name}` is {length} characters long; at most {limit} can be compiled")]
+    #[diagnostic(
+        code(nagare::E028),
+        help(
+            "a stage's name is its Step Functions state's name, and the states nagare adds around it (`NAME: keep the result`, `NAME (from a branch)`) must fit AWS's 80 characters; shorten it"
+        )
+    )]
+    NameTooLong {
+        #[label("too long")]
+        span: Span,
+        name: String,
+        length: usize,
+        limit: usize,
+    },
+
     #[error("unknown stage `{name}`")]
     #[diagnostic(code(nagare::E021))]
     UnknownStage {

@@ -16,10 +16,10 @@ pub mod check;
 pub mod cli;
 /// The one diagnostics vocabulary: codes, messages, rendering.
 pub mod diagnostics;
-/// The fuzz targets' properties, replayed on found inputs by `cargo test`.
-pub mod fuzzing;
 /// `nagare fmt`: the canonical layout, comments kept.
 pub mod fmt;
+/// The fuzz targets' properties, replayed on found inputs by `cargo test`.
+pub mod fuzzing;
 /// The checked flow as a dependency graph, its queries and its renderings.
 pub mod graph;
 /// The interpreter: runs ASL state machines on a simulated clock.

@@ -9,10 +9,24 @@ use crate::syntax::ast::{Catch, Clause, Flow, FlowItem, Stage};
 /// Name → stage index (position in `Flow::stages`). The first definition wins.
 pub type NameTable = HashMap<String, usize>;
 
+/// The longest stage or handler name: it is used as a state name, and the
+/// longest suffix nagare adds to one (` (from a branch)`, 16 characters)
+/// must still fit Step Functions' 80.
+pub const MAX_NAME: usize = 64;
+
 pub fn check(flow: &Flow, diags: &mut Vec<Diag>) -> NameTable {
     let stages: Vec<&Stage> = flow.stages().collect();
     let mut table = NameTable::new();
     for (index, stage) in stages.iter().enumerate() {
+        let length = stage.name.name.chars().count();
+        if length > MAX_NAME {
+            diags.push(Diag::NameTooLong {
+                span: stage.name.span,
+                name: stage.name.name.clone(),
+                length,
+                limit: MAX_NAME,
+            });
+        }
         if let Some(&first) = table.get(&stage.name.name) {
             diags.push(Diag::DuplicateName {
                 span: stage.name.span,
