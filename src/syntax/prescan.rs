@@ -98,8 +98,13 @@ pub fn comments(text: &str) -> Vec<Span> {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => i = string_end(bytes, i).unwrap_or(bytes.len()),
+            // The grammar ends a line comment at `\n` or `\r`: code after a
+            // lone `\r` is code.
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = line_end(bytes, i);
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .map_or(bytes.len(), |p| i + p);
                 found.push(Span::new(i, end));
                 i = end;
             }

@@ -291,10 +291,12 @@ pub fn is_timestamp(s: &str) -> bool {
     }
     match rest.as_bytes() {
         [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            let h = (h1 - b'0') as u32 * 10 + (h2 - b'0') as u32;
-            let m = (m1 - b'0') as u32 * 10 + (m2 - b'0') as u32;
-            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) && h < 24 && m < 60
+        [b'+' | b'-', h1, h2, b':', m1, m2]
+            if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) =>
+        {
+            let h = u32::from(h1 - b'0') * 10 + u32::from(h2 - b'0');
+            let m = u32::from(m1 - b'0') * 10 + u32::from(m2 - b'0');
+            h < 24 && m < 60
         }
         _ => false,
     }
