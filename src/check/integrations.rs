@@ -240,6 +240,7 @@ fn target_problem(integration: &str, target: &str) -> Option<&'static str> {
         "resource" if !target.starts_with("arn:") => Some(
             "`run resource` takes a full ARN such as `\"arn:aws:states:::sqs:sendMessage\"`; for Lambda, use `run lambda \"NAME\"`",
         ),
+        "resource" => crate::asl::validate::arn_problem(target),
         _ => None,
     }
 }

@@ -24,6 +24,7 @@ use crate::source::Span;
 use json::{Node, Value};
 use transitions::{Scope, ScopeKind};
 
+pub(crate) use values::arn_problem;
 pub use values::is_timestamp;
 
 /// A checked definition: every problem found, and the typed machine when

@@ -331,8 +331,9 @@ pub fn resource(node: &Node, diags: &mut Vec<Diag>) {
     });
 }
 
-/// What is wrong with an ARN, if anything.
-fn arn_problem(text: &str) -> Option<&'static str> {
+/// What is wrong with an ARN, if anything. The checker asks it of `run
+/// resource` targets too, so a flow cannot compile to a Resource AWS refuses.
+pub(crate) fn arn_problem(text: &str) -> Option<&'static str> {
     if text.contains("${") {
         return Some(
             "this looks like a definition substitution (CloudFormation, SAM, CDK): check the definition after substituting it",
