@@ -19,8 +19,21 @@ pub struct Event {
     pub details: Detail,
 }
 
+/// Events come in runs with one timestamp (the simulated clock does not
+/// move through Pass and Choice states), so the last text is kept: it was
+/// a third of the work of writing a long history as JSON.
 fn as_text<S: serde::Serializer>(millis: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&super::time::format_millis(*millis))
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> =
+            const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != *millis {
+            *last = (*millis, super::time::format_millis(*millis));
+        }
+        s.serialize_str(&last.1)
+    })
 }
 
 /// What an event says, in the fields AWS's event details use.
