@@ -128,10 +128,15 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
     if print_out(&text).is_err() {
         return exit::USAGE_OR_IO;
     }
-    match execution.status {
+    let code = match execution.status {
         Status::Succeeded => exit::CLEAN,
         Status::Failed | Status::TimedOut | Status::Aborted => exit::PROBLEMS,
-    }
+    };
+    // The process ends next: freeing a long history value by value costs
+    // time (2% of a long run) and gives nothing back.
+    std::mem::forget(execution);
+    std::mem::forget(text);
+    code
 }
 
 fn usage(message: &str) -> u8 {
