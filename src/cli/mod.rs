@@ -197,6 +197,26 @@ pub(crate) fn print_out(text: &str) -> Result<(), ()> {
     }
 }
 
+/// Writes `value` as pretty JSON and a newline to standard output through
+/// a buffer, without building the text first; a reader that stops early
+/// ends it quietly, as in `print_out`.
+pub(crate) fn write_json_out<T: serde::Serialize>(value: &T) -> Result<(), ()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Err(())
+        }
+    }
+}
+
 /// How `nagare run` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RunFormat {

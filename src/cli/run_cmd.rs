@@ -113,10 +113,11 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
         rename(out, &runnable.renamed);
     }
     let text = if args.json {
-        match serde_json::to_string_pretty(&execution) {
-            Ok(t) => t + "\n",
-            Err(e) => return usage(&format!("cannot write JSON: {e}")),
+        // Streamed: a long history's JSON is larger than the history.
+        if super::write_json_out(&execution).is_err() {
+            return exit::USAGE_OR_IO;
         }
+        String::new()
     } else {
         timeline(
             &execution,
