@@ -15,19 +15,24 @@ pub enum Format {
     Github,
 }
 
-/// Renders one diagnostic the way a terminal user sees it.
-pub fn human(diag: &Diag, source: &Source, color: bool) -> String {
+/// miette's graphical handler as nagare configures it.
+fn handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         // Wrapping would break help text inside `code spans` (at hyphens or
         // between `$$`); terminals wrap long lines themselves.
         .with_wrap_lines(false)
-        .with_links(false);
+        .with_links(false)
+}
+
+/// Renders one diagnostic the way a terminal user sees it.
+pub fn human(diag: &Diag, source: &Source, color: bool) -> String {
+    let handler = handler(color);
     let report = Report::new(diag.clone()).with_source_code(source.clone());
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
@@ -159,15 +164,7 @@ fn escape_property(s: &str) -> String {
 /// Renders a diagnostic that points into no file (an AWS error): the code,
 /// the message and the help, in the same graphical style.
 pub fn spanless<D: Diagnostic + Send + Sync + 'static>(diag: D, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_wrap_lines(false)
-        .with_links(false);
+    let handler = handler(color);
     let fallback = format!("{diag}\n");
     let report = Report::new(diag);
     let mut out = String::new();
