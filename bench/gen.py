@@ -181,8 +181,8 @@ def write(path, value):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen.py OUTDIR")
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.exit("usage: gen.py OUTDIR  (writes OUTDIR/validate and OUTDIR/exec)")
     out = sys.argv[1]
     validate = os.path.join(out, "validate")
     execute = os.path.join(out, "exec")
