@@ -303,6 +303,9 @@ mod tests {
         );
         let raw = call(r#"run resource "arn:aws:states:::sqs:sendMessage" { QueueUrl: "q" }"#);
         assert_eq!(raw.resource, "arn:aws:states:::sqs:sendMessage");
-        assert_eq!(call(r#"run resource "arn:aws:lambda:x""#).parameters, None);
+        assert_eq!(
+            call(r#"run resource "arn:aws:lambda:us-east-1:123456789012:function:x""#).parameters,
+            None
+        );
     }
 }

@@ -198,13 +198,14 @@ impl<'s> Printer<'s> {
             self.gap(c.start, blank_first && first);
             first = false;
             let text = self.comment_text(c);
-            // A block comment keeps its inner lines as written.
-            let mut lines = text.lines();
+            // A block comment keeps its inner lines exactly as written,
+            // spaces and carriage returns included: they are its text.
+            let mut lines = text.split('\n');
             if let Some(first) = lines.next() {
                 self.raw_line(first);
             }
             for rest in lines {
-                self.out.push_str(rest.trim_end());
+                self.out.push_str(rest);
                 self.out.push('\n');
             }
             self.last_end = self.last_end.max(c.end);
