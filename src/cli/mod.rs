@@ -187,7 +187,13 @@ enum Command {
 pub(crate) fn print_out(text: &str) -> Result<(), ()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    written(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// A write to standard output, judged: a closed pipe is a reader that
+/// stopped early, anything else an error to report.
+fn written(result: std::io::Result<()>) -> Result<(), ()> {
+    match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => {
@@ -203,18 +209,12 @@ pub(crate) fn print_out(text: &str) -> Result<(), ()> {
 pub(crate) fn write_json_out<T: serde::Serialize>(value: &T) -> Result<(), ()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    match written {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
-            Err(())
-        }
-    }
+    written(
+        serde_json::to_writer_pretty(&mut out, value)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush()),
+    )
 }
 
 /// How `nagare run` reports.
