@@ -108,10 +108,10 @@ pub fn wait(
         _ => (
             described
                 .error
-                .or_else(|| last_detail(&history, |d| &d.error)),
+                .or_else(|| last_detail(&history, |d| &d.more().error)),
             described
                 .cause
-                .or_else(|| last_detail(&history, |d| &d.cause)),
+                .or_else(|| last_detail(&history, |d| &d.more().cause)),
         ),
     };
     Ok(Execution {
@@ -231,45 +231,45 @@ fn details(e: &HistoryEvent) -> Detail {
     let mut d = Detail::default();
     if let Some(s) = &e.state_entered_event_details {
         d.name = Some(s.name.clone());
-        d.input = s.input.as_deref().map(json_or_text);
+        d.input = s.input.as_deref().map(payload);
     }
     if let Some(s) = &e.state_exited_event_details {
         d.name = Some(s.name.clone());
-        d.output = s.output.as_deref().map(json_or_text);
+        d.output = s.output.as_deref().map(payload);
     }
     if let Some(t) = &e.task_scheduled_event_details {
-        d.resource = Some(resource(&t.resource_type, &t.resource));
-        d.input = Some(json_or_text(&t.parameters));
+        d.more_mut().resource = Some(resource(&t.resource_type, &t.resource));
+        d.input = Some(payload(&t.parameters));
     }
     if let Some(t) = &e.task_succeeded_event_details {
-        d.output = t.output.as_deref().map(json_or_text);
-        d.source = Some("aws");
+        d.output = t.output.as_deref().map(payload);
+        d.more_mut().source = Some("aws");
     }
     if let Some(t) = &e.task_failed_event_details {
-        (d.error, d.cause) = (t.error.clone(), t.cause.clone());
+        failed(&mut d, &t.error, &t.cause);
     }
     if let Some(t) = &e.task_timed_out_event_details {
-        (d.error, d.cause) = (t.error.clone(), t.cause.clone());
+        failed(&mut d, &t.error, &t.cause);
     }
     if let Some(t) = &e.task_start_failed_event_details {
-        (d.error, d.cause) = (t.error.clone(), t.cause.clone());
+        failed(&mut d, &t.error, &t.cause);
     }
     if let Some(t) = &e.task_submit_failed_event_details {
-        (d.error, d.cause) = (t.error.clone(), t.cause.clone());
+        failed(&mut d, &t.error, &t.cause);
     }
     if let Some(l) = &e.lambda_function_scheduled_event_details {
-        d.resource = Some(l.resource.clone());
-        d.input = l.input.as_deref().map(json_or_text);
+        d.more_mut().resource = Some(l.resource.clone());
+        d.input = l.input.as_deref().map(payload);
     }
     if let Some(l) = &e.lambda_function_succeeded_event_details {
-        d.output = l.output.as_deref().map(json_or_text);
-        d.source = Some("aws");
+        d.output = l.output.as_deref().map(payload);
+        d.more_mut().source = Some("aws");
     }
     if let Some(l) = &e.lambda_function_failed_event_details {
-        (d.error, d.cause) = (l.error.clone(), l.cause.clone());
+        failed(&mut d, &l.error, &l.cause);
     }
     if let Some(l) = &e.lambda_function_timed_out_event_details {
-        (d.error, d.cause) = (l.error.clone(), l.cause.clone());
+        failed(&mut d, &l.error, &l.cause);
     }
     for m in [
         &e.map_iteration_started_event_details,
@@ -283,10 +283,10 @@ fn details(e: &HistoryEvent) -> Detail {
         d.index = usize::try_from(m.index).ok();
     }
     if let Some(x) = &e.execution_started_event_details {
-        d.input = x.input.as_deref().map(json_or_text);
+        d.input = x.input.as_deref().map(payload);
     }
     if let Some(x) = &e.execution_succeeded_event_details {
-        d.output = x.output.as_deref().map(json_or_text);
+        d.output = x.output.as_deref().map(payload);
     }
     for f in [
         e.execution_failed_event_details
@@ -302,7 +302,7 @@ fn details(e: &HistoryEvent) -> Detail {
     .into_iter()
     .flatten()
     {
-        (d.error, d.cause) = (f.0.clone(), f.1.clone());
+        failed(&mut d, f.0, f.1);
     }
     d
 }
@@ -320,6 +320,16 @@ fn resource(kind: &str, name: &str) -> String {
 /// Payloads in the history are JSON text; an engine may send other text.
 fn json_or_text(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
+fn failed(d: &mut Detail, error: &Option<String>, cause: &Option<String>) {
+    let more = d.more_mut();
+    (more.error, more.cause) = (error.clone(), cause.clone());
+}
+
+/// An event's payload as the interpreter's history holds it.
+fn payload(text: &str) -> std::sync::Arc<Value> {
+    std::sync::Arc::new(json_or_text(text))
 }
 
 fn millis(t: &DateTime) -> i64 {
@@ -392,11 +402,11 @@ mod tests {
         );
         assert_eq!(
             events[0].details.input,
-            Some(serde_json::json!({"xs": [1]}))
+            Some(std::sync::Arc::new(serde_json::json!({"xs": [1]})))
         );
         assert_eq!(events[2].details.index, Some(0));
         assert_eq!(
-            events[3].details.resource.as_deref(),
+            events[3].details.more().resource.as_deref(),
             Some("arn:aws:states:::lambda:invoke")
         );
         assert_eq!(events[3].timestamp, 4_000);

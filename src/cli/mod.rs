@@ -210,7 +210,7 @@ pub(crate) fn write_json_out<T: serde::Serialize>(value: &T) -> Result<(), ()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     written(
-        serde_json::to_writer_pretty(&mut out, value)
+        crate::pretty::to_writer(&mut out, value)
             .map_err(std::io::Error::from)
             .and_then(|()| out.write_all(b"\n"))
             .and_then(|()| out.flush()),

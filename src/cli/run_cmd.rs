@@ -391,8 +391,8 @@ fn describe(event: &Event, paint: &dyn Fn(&str, &str) -> String) -> Option<Strin
     let failure = || {
         format!(
             "{}: {}",
-            d.error.as_deref().unwrap_or_default(),
-            d.cause.as_deref().unwrap_or_default()
+            d.more().error.as_deref().unwrap_or_default(),
+            d.more().cause.as_deref().unwrap_or_default()
         )
     };
     Some(match event.kind {
@@ -404,23 +404,26 @@ fn describe(event: &Event, paint: &dyn Fn(&str, &str) -> String) -> Option<Strin
                 paint("2", &format!("({})", kind.trim_end_matches("StateEntered")))
             )
         }
-        "TaskScheduled" => format!("  calls {}", d.resource.as_deref().unwrap_or_default()),
+        "TaskScheduled" => format!(
+            "  calls {}",
+            d.more().resource.as_deref().unwrap_or_default()
+        ),
         "TaskSucceeded" => format!(
             "  {} ({})",
             paint("32", "returned"),
-            d.source.unwrap_or_default()
+            d.more().source.unwrap_or_default()
         ),
         "TaskFailed" | "TaskTimedOut" => format!("  {} {}", paint("31", "failed"), failure()),
         "StateRetryScheduled" => format!(
             "  retry in {}s after {}",
-            d.wait_seconds.unwrap_or_default(),
-            d.error.as_deref().unwrap_or_default()
+            d.more().wait_seconds.unwrap_or_default(),
+            d.more().error.as_deref().unwrap_or_default()
         ),
         "StateCaught" => format!(
             "  caught {}, going to {}",
-            d.error.as_deref().unwrap_or_default(),
+            d.more().error.as_deref().unwrap_or_default(),
             d.output
-                .as_ref()
+                .as_deref()
                 .and_then(Value::as_str)
                 .unwrap_or_default()
         ),

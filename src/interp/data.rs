@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -12,6 +13,11 @@ use super::failure::{self, Failure};
 use super::intrinsics;
 use crate::asl::intrinsic;
 use crate::path::{self, JsonPath, Selection, Step};
+
+/// A state's input or output. Shared rather than copied: the history
+/// holds the very value one state passes to the next, and a long run
+/// would otherwise copy every payload three or four times.
+pub type Payload = Arc<Value>;
 
 /// The largest payload a state may take or give: 256 KiB, as serialised.
 pub const MAX_PAYLOAD: usize = 256 * 1024;
@@ -57,14 +63,14 @@ pub fn read(text: &str, data: &Value, context: &Value) -> Result<Value, Failure>
 /// `InputPath`/`OutputPath`: absent is `$`, `null` gives `{}`.
 pub fn filter(
     path: &Option<Option<String>>,
-    value: Value,
+    value: Payload,
     context: &Value,
-) -> Result<Value, Failure> {
+) -> Result<Payload, Failure> {
     match path {
         None => Ok(value),
-        Some(None) => Ok(Value::Object(Map::new())),
+        Some(None) => Ok(Arc::new(Value::Object(Map::new()))),
         Some(Some(p)) if p == "$" => Ok(value),
-        Some(Some(p)) => read(p, &value, context),
+        Some(Some(p)) => read(p, &value, context).map(Arc::new),
     }
 }
 
@@ -122,7 +128,11 @@ fn template_value(
 /// drops the result, a path places the result inside the input (creating
 /// objects on the way; anything else in the way is
 /// `States.ResultPathMatchFailure`).
-pub fn place(path: &Option<Option<String>>, input: Value, result: Value) -> Result<Value, Failure> {
+pub fn place(
+    path: &Option<Option<String>>,
+    input: Payload,
+    result: Payload,
+) -> Result<Payload, Failure> {
     let text = match path {
         None => return Ok(result),
         Some(None) => return Ok(input),
@@ -132,7 +142,8 @@ pub fn place(path: &Option<Option<String>>, input: Value, result: Value) -> Resu
     if parsed.steps.is_empty() {
         return Ok(result);
     }
-    let mut root = input;
+    // Copied only if the history still holds the input.
+    let mut root = Arc::unwrap_or_clone(input);
     let mut slot = &mut root;
     let failed = |why: &str| {
         Failure::new(
@@ -161,8 +172,8 @@ pub fn place(path: &Option<Option<String>>, input: Value, result: Value) -> Resu
             }
         };
     }
-    *slot = result;
-    Ok(root)
+    *slot = Arc::unwrap_or_clone(result);
+    Ok(Arc::new(root))
 }
 
 /// `States.DataLimitExceeded` when a payload is over 256 KiB.
@@ -207,24 +218,28 @@ mod tests {
 
     #[test]
     fn result_path_places_and_fails_like_aws() {
-        let input = json!({"a": {"b": 1}, "s": "text"});
+        let input = Arc::new(json!({"a": {"b": 1}, "s": "text"}));
+        let two = || Arc::new(json!(2));
+        let placed = |path: &str| place(&Some(Some(path.into())), input.clone(), two());
         assert_eq!(
-            place(&Some(Some("$.a.c".into())), input.clone(), json!(2)).expect("placed"),
+            *placed("$.a.c").expect("placed"),
             json!({"a": {"b": 1, "c": 2}, "s": "text"})
         );
         assert_eq!(
-            place(&Some(Some("$.new.deep".into())), input.clone(), json!(2)).expect("placed"),
+            *placed("$.new.deep").expect("placed"),
             json!({"a": {"b": 1}, "s": "text", "new": {"deep": 2}})
         );
+        // Placing into a shared input leaves the shared value as it was.
+        assert_eq!(*input, json!({"a": {"b": 1}, "s": "text"}));
         assert_eq!(
-            place(&None, input.clone(), json!(2)).expect("replaced"),
+            *place(&None, input.clone(), two()).expect("replaced"),
             json!(2)
         );
-        assert_eq!(
-            place(&Some(None), input.clone(), json!(2)).expect("kept"),
-            input
-        );
-        let failed = place(&Some(Some("$.s.x".into())), input, json!(2)).expect_err("a string");
+        assert!(Arc::ptr_eq(
+            &place(&Some(None), input.clone(), two()).expect("kept"),
+            &input
+        ));
+        let failed = placed("$.s.x").expect_err("a string");
         assert_eq!(failed.error, "States.ResultPathMatchFailure");
     }
 

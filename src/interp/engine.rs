@@ -7,15 +7,15 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value, json};
 
 use super::choice;
-use super::data::{self, filter, place, template, within_limit};
+use super::data::{self, Payload, filter, place, template, within_limit};
 use super::failure::{self, Failure, matches};
 use super::history::{Detail, Event};
 use super::intrinsics::{self, Rng};
@@ -84,7 +84,7 @@ pub(super) struct Engine<'t> {
 /// latest end, and the failure that came first in simulated time (it is
 /// the one that stops the others).
 struct Gathered {
-    outputs: Vec<Value>,
+    outputs: Vec<Payload>,
     end: i64,
     first_failure: Option<Failed>,
 }
@@ -98,7 +98,7 @@ impl Gathered {
         }
     }
 
-    fn add(&mut self, run: Result<(Value, i64), Failed>) {
+    fn add(&mut self, run: Result<(Payload, i64), Failed>) {
         match run {
             Ok((output, at)) => {
                 self.end = self.end.max(at);
@@ -115,9 +115,9 @@ impl Gathered {
 
 /// A thread's result; a panic in it is reported, not propagated.
 fn joined(
-    result: std::thread::Result<Result<(Value, i64), Failed>>,
+    result: std::thread::Result<Result<(Payload, i64), Failed>>,
     now: i64,
-) -> Result<(Value, i64), Failed> {
+) -> Result<(Payload, i64), Failed> {
     result.unwrap_or_else(|_| {
         Err((
             Failure::runtime("a branch of the run stopped unexpectedly"),
@@ -210,9 +210,9 @@ impl<'t> Engine<'t> {
         &mut self,
         states: &IndexMap<String, State>,
         start: &str,
-        mut input: Value,
+        mut input: Payload,
         mut now: i64,
-    ) -> Result<(Value, i64), Failed> {
+    ) -> Result<(Payload, i64), Failed> {
         let mut name = start.to_string();
         loop {
             if self.deadline.is_some_and(|d| now > d) {
@@ -263,9 +263,9 @@ impl<'t> Engine<'t> {
         &mut self,
         name: &str,
         state: &State,
-        input: Value,
+        input: Payload,
         now: i64,
-    ) -> Result<(Value, Next, i64), Failed> {
+    ) -> Result<(Payload, Next, i64), Failed> {
         let at = |f: Failure| (f, now);
         match state {
             State::Pass(pass) => {
@@ -316,20 +316,23 @@ impl<'t> Engine<'t> {
         }
     }
 
-    fn pass(&mut self, pass: &Pass, input: Value) -> Result<Value, Failure> {
+    fn pass(&mut self, pass: &Pass, input: Payload) -> Result<Payload, Failure> {
         let effective = filter(&pass.input_path, input.clone(), &self.context)?;
         let result = match (&pass.parameters, &pass.result) {
-            (Some(parameters), _) => {
-                template(parameters, &effective, &self.context, &mut self.rng)?
-            }
-            (None, Some(result)) => result.clone(),
+            (Some(parameters), _) => Arc::new(template(
+                parameters,
+                &effective,
+                &self.context,
+                &mut self.rng,
+            )?),
+            (None, Some(result)) => Arc::new(result.clone()),
             (None, None) => effective,
         };
         let placed = place(&pass.result_path, input, result)?;
         filter(&pass.output_path, placed, &self.context)
     }
 
-    fn choice(&mut self, state: &Choice, input: Value) -> Result<(Value, String), Failure> {
+    fn choice(&mut self, state: &Choice, input: Payload) -> Result<(Payload, String), Failure> {
         let effective = filter(&state.input_path, input, &self.context)?;
         let mut chosen = None;
         for rule in &state.choices {
@@ -351,7 +354,7 @@ impl<'t> Engine<'t> {
         Ok((output, next))
     }
 
-    fn wait(&mut self, wait: &Wait, input: Value, now: i64) -> Result<(Value, i64), Failed> {
+    fn wait(&mut self, wait: &Wait, input: Payload, now: i64) -> Result<(Payload, i64), Failed> {
         let at = |f: Failure| (f, now);
         let effective = filter(&wait.input_path, input, &self.context).map_err(at)?;
         let seconds_at = |value: Value, field: &str| -> Result<i64, Failure> {
@@ -437,10 +440,10 @@ impl<'t> Engine<'t> {
         retriers: &[Retrier],
         catchers: &[Catcher],
         next: &Option<String>,
-        input: Value,
+        input: Payload,
         mut now: i64,
-        mut attempt: impl FnMut(&mut Self, Value, i64) -> Result<(Value, i64), Failed>,
-    ) -> Result<(Value, Next, i64), Failed> {
+        mut attempt: impl FnMut(&mut Self, Payload, i64) -> Result<(Payload, i64), Failed>,
+    ) -> Result<(Payload, Next, i64), Failed> {
         let mut counts = vec![0u64; retriers.len()];
         let mut retries = 0;
         loop {
@@ -461,17 +464,12 @@ impl<'t> Engine<'t> {
                     let delay = self.delay(r, counts[i]);
                     counts[i] += 1;
                     retries += 1;
-                    self.event(
-                        now,
-                        "StateRetryScheduled",
-                        Detail {
-                            // Which retrier: coverage reports the unused ones.
-                            index: Some(i),
-                            wait_seconds: Some(delay as f64 / 1000.0),
-                            name: Some(name.to_string()),
-                            ..Detail::failed(&failure)
-                        },
-                    )?;
+                    self.event(now, "StateRetryScheduled", {
+                        // Which retrier: coverage reports the unused ones.
+                        let mut d = Detail::named(name).with_index(i).with_failure(&failure);
+                        d.more_mut().wait_seconds = Some(delay as f64 / 1000.0);
+                        d
+                    })?;
                     now += delay;
                     self.pace(now);
                     self.set_state_context(name, now, retries);
@@ -488,14 +486,12 @@ impl<'t> Engine<'t> {
                 now,
                 "StateCaught",
                 Detail {
-                    error: Some(failure.error.clone()),
-                    cause: Some(failure.cause.clone()),
-                    output: Some(Value::String(catcher.next.clone())),
-                    ..Detail::named(name)
+                    output: Some(Arc::new(Value::String(catcher.next.clone()))),
+                    ..Detail::named(name).with_failure(&failure)
                 },
             )?;
             let path = catcher.result_path.clone().or(Some(Some("$".into())));
-            let output = place(&path, input, failure.to_json()).map_err(|f| (f, now))?;
+            let output = place(&path, input, Arc::new(failure.to_json())).map_err(|f| (f, now))?;
             return Ok((output, Next::State(catcher.next.clone()), now));
         }
     }
@@ -523,13 +519,13 @@ impl<'t> Engine<'t> {
         &mut self,
         name: &str,
         task: &Task,
-        input: Value,
+        input: Payload,
         now: i64,
-    ) -> Result<(Value, i64), Failed> {
+    ) -> Result<(Payload, i64), Failed> {
         let at = |f: Failure| (f, now);
         let effective = filter(&task.input_path, input.clone(), &self.context).map_err(at)?;
         let arguments = match &task.parameters {
-            Some(p) => template(p, &effective, &self.context, &mut self.rng).map_err(at)?,
+            Some(p) => Arc::new(template(p, &effective, &self.context, &mut self.rng).map_err(at)?),
             None => effective.clone(),
         };
         within_limit(&arguments, "task input", self.limits.max_payload).map_err(at)?;
@@ -541,15 +537,14 @@ impl<'t> Engine<'t> {
                 .map(|s| s as i64 * 1000),
             (None, None) => None,
         };
-        self.event(
-            now,
-            "TaskScheduled",
-            Detail {
-                resource: Some(task.resource.clone()),
+        self.event(now, "TaskScheduled", {
+            let mut d = Detail {
                 input: Some(arguments.clone()),
                 ..Detail::named(name)
-            },
-        )?;
+            };
+            d.more_mut().resource = Some(task.resource.clone());
+            d
+        })?;
         let Outcome {
             result,
             millis,
@@ -580,25 +575,19 @@ impl<'t> Engine<'t> {
             self.event(
                 now + after,
                 "TaskTimedOut",
-                Detail {
-                    name: Some(name.to_string()),
-                    ..Detail::failed(&failure)
-                },
+                Detail::named(name).with_failure(&failure),
             )?;
             return Err((failure, now + after));
         }
         let raw = match result {
-            Ok(raw) => raw,
+            Ok(raw) => Arc::new(raw),
             Err(failure) => {
                 self.event(
                     end,
                     "TaskFailed",
-                    Detail {
-                        error: Some(failure.error.clone()),
-                        cause: Some(failure.cause.clone()),
-                        source: Some(source),
-                        ..Detail::named(name)
-                    },
+                    Detail::named(name)
+                        .with_failure(&failure)
+                        .with_source(source),
                 )?;
                 return Err((failure, end));
             }
@@ -608,15 +597,15 @@ impl<'t> Engine<'t> {
             "TaskSucceeded",
             Detail {
                 output: Some(raw.clone()),
-                source: Some(source),
                 ..Detail::named(name)
-            },
+            }
+            .with_source(source),
         )?;
         let at_end = |f: Failure| (f, end);
         within_limit(&raw, "task result", self.limits.max_payload).map_err(at_end)?;
         let selected = match &task.result_selector {
             Some(selector) => {
-                template(selector, &raw, &self.context, &mut self.rng).map_err(at_end)?
+                Arc::new(template(selector, &raw, &self.context, &mut self.rng).map_err(at_end)?)
             }
             None => raw,
         };
@@ -642,20 +631,20 @@ impl<'t> Engine<'t> {
     fn parallel(
         &mut self,
         state: &Parallel,
-        input: Value,
+        input: Payload,
         now: i64,
-    ) -> Result<(Value, i64), Failed> {
+    ) -> Result<(Payload, i64), Failed> {
         self.nested(now)?;
         let at = |f: Failure| (f, now);
         let effective = filter(&state.input_path, input.clone(), &self.context).map_err(at)?;
         let branch_input = match &state.parameters {
-            Some(p) => template(p, &effective, &self.context, &mut self.rng).map_err(at)?,
+            Some(p) => Arc::new(template(p, &effective, &self.context, &mut self.rng).map_err(at)?),
             None => effective,
         };
         self.event(now, "ParallelStateStarted", Detail::default())?;
         let mut forks: Vec<Engine<'t>> = state.branches.iter().map(|_| self.fork()).collect();
         let jobs = forks.iter_mut().zip(&state.branches);
-        let runs: Vec<Result<(Value, i64), Failed>> = if self.real.is_some() {
+        let runs: Vec<Result<(Payload, i64), Failed>> = if self.real.is_some() {
             // Really side by side: each branch on a thread of its own.
             std::thread::scope(|scope| {
                 let handles: Vec<_> = jobs
@@ -696,18 +685,18 @@ impl<'t> Engine<'t> {
             &state.result_path,
             &state.output_path,
             input,
-            Value::Array(outputs),
+            outputs,
             end,
         )
     }
 
-    fn map(&mut self, state: &Map, input: Value, now: i64) -> Result<(Value, i64), Failed> {
+    fn map(&mut self, state: &Map, input: Payload, now: i64) -> Result<(Payload, i64), Failed> {
         self.nested(now)?;
         let at = |f: Failure| (f, now);
         let effective = filter(&state.input_path, input.clone(), &self.context).map_err(at)?;
         let items = match &state.items_path {
             Some(p) => data::read(p, &effective, &self.context).map_err(at)?,
-            None => effective.clone(),
+            None => Value::clone(&effective),
         };
         let Value::Array(items) = items else {
             return Err(at(Failure::runtime(format!(
@@ -737,10 +726,7 @@ impl<'t> Engine<'t> {
         self.event(
             now,
             "MapStateStarted",
-            Detail {
-                index: Some(items.len()),
-                ..Detail::default()
-            },
+            Detail::default().with_index(items.len()),
         )?;
         if self.real.is_some() {
             let inputs = items
@@ -754,7 +740,7 @@ impl<'t> Engine<'t> {
                 &state.result_path,
                 &state.output_path,
                 input,
-                Value::Array(outputs),
+                outputs,
                 end,
             );
         }
@@ -774,10 +760,7 @@ impl<'t> Engine<'t> {
             self.event(
                 start,
                 "MapIterationStarted",
-                Detail {
-                    index: Some(index),
-                    ..Detail::default()
-                },
+                Detail::default().with_index(index),
             )?;
             let saved = self.context.get("State").cloned();
             let run = self.run_states(
@@ -794,10 +777,7 @@ impl<'t> Engine<'t> {
                     self.event(
                         at,
                         "MapIterationSucceeded",
-                        Detail {
-                            index: Some(index),
-                            ..Detail::default()
-                        },
+                        Detail::default().with_index(index),
                     )?;
                     slots.push(Reverse(at));
                     end = end.max(at);
@@ -807,10 +787,7 @@ impl<'t> Engine<'t> {
                     self.event(
                         at,
                         "MapIterationFailed",
-                        Detail {
-                            index: Some(index),
-                            ..Detail::failed(&f)
-                        },
+                        Detail::failed(&f).with_index(index),
                     )?;
                     if first_failure.as_ref().is_none_or(|(_, t)| at < *t) {
                         first_failure = Some((f, at));
@@ -827,7 +804,7 @@ impl<'t> Engine<'t> {
             &state.result_path,
             &state.output_path,
             input,
-            Value::Array(outputs),
+            outputs,
             end,
         )
     }
@@ -857,9 +834,9 @@ impl<'t> Engine<'t> {
         index: usize,
         item: Value,
         at: i64,
-    ) -> Result<Value, Failed> {
+    ) -> Result<Payload, Failed> {
         let Some(t) = selector else {
-            return Ok(item);
+            return Ok(Arc::new(item));
         };
         if let Value::Object(ctx) = &mut self.context {
             ctx.insert(
@@ -871,7 +848,7 @@ impl<'t> Engine<'t> {
         if let Value::Object(ctx) = &mut self.context {
             ctx.remove("Map");
         }
-        built.map_err(|f| (f, at))
+        built.map(Arc::new).map_err(|f| (f, at))
     }
 
     /// `--real-time` iterations: `concurrency` threads (all items at once
@@ -880,10 +857,10 @@ impl<'t> Engine<'t> {
     fn map_on_threads(
         &mut self,
         processor: &crate::asl::SubMachine,
-        inputs: Vec<Value>,
+        inputs: Vec<Payload>,
         concurrency: usize,
         now: i64,
-    ) -> Result<(Vec<Value>, i64), Failed> {
+    ) -> Result<(Vec<Payload>, i64), Failed> {
         const MAX_THREADS: usize = 64;
         let count = inputs.len();
         let workers = match concurrency {
@@ -895,7 +872,7 @@ impl<'t> Engine<'t> {
             origin: Instant::now(),
             start: now,
         });
-        let pending: Mutex<std::vec::IntoIter<(usize, Value)>> = Mutex::new(
+        let pending: Mutex<std::vec::IntoIter<(usize, Payload)>> = Mutex::new(
             inputs
                 .into_iter()
                 .enumerate()
@@ -903,7 +880,7 @@ impl<'t> Engine<'t> {
                 .into_iter(),
         );
         let stop = AtomicBool::new(false);
-        type Done = (usize, Vec<Event>, Result<(Value, i64), Failed>);
+        type Done = (usize, Vec<Event>, Result<(Payload, i64), Failed>);
         let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(count));
         let mut forks: Vec<Engine<'t>> = (0..workers).map(|_| self.fork()).collect();
         std::thread::scope(|scope| {
@@ -919,10 +896,7 @@ impl<'t> Engine<'t> {
                             break;
                         };
                         let start = clock.start + clock.origin.elapsed().as_millis() as i64;
-                        let index_detail = || Detail {
-                            index: Some(index),
-                            ..Detail::default()
-                        };
+                        let index_detail = || Detail::default().with_index(index);
                         let mut run = fork
                             .event(start, "MapIterationStarted", index_detail())
                             .and_then(|()| {
@@ -940,11 +914,7 @@ impl<'t> Engine<'t> {
                                 fork.event(
                                     *at,
                                     "MapIterationFailed",
-                                    Detail {
-                                        error: Some(f.error.clone()),
-                                        cause: Some(f.cause.clone()),
-                                        ..index_detail()
-                                    },
+                                    index_detail().with_failure(f),
                                 )
                             }
                         };
@@ -994,14 +964,21 @@ impl<'t> Engine<'t> {
         selector: &Option<Value>,
         result_path: &Option<Option<String>>,
         output_path: &Option<Option<String>>,
-        input: Value,
-        result: Value,
+        input: Payload,
+        outputs: Vec<Payload>,
         at: i64,
-    ) -> Result<(Value, i64), Failed> {
+    ) -> Result<(Payload, i64), Failed> {
         let fail = |f: Failure| (f, at);
+        // The outputs are copied into one array only when something reads
+        // it: `ResultPath: null` with no selector drops it unseen.
+        let dropped = selector.is_none() && *result_path == Some(None);
+        let result = || Value::Array(outputs.into_iter().map(Arc::unwrap_or_clone).collect());
         let selected = match selector {
-            Some(s) => template(s, &result, &self.context, &mut self.rng).map_err(fail)?,
-            None => result,
+            _ if dropped => Arc::new(Value::Null),
+            Some(s) => {
+                Arc::new(template(s, &result(), &self.context, &mut self.rng).map_err(fail)?)
+            }
+            None => Arc::new(result()),
         };
         let placed = place(result_path, input, selected).map_err(fail)?;
         let output = filter(output_path, placed, &self.context).map_err(fail)?;
@@ -1055,14 +1032,14 @@ fn exited(kind: &str) -> &'static str {
     }
 }
 
-fn with_input(name: &str, input: &Value) -> Detail {
+fn with_input(name: &str, input: &Payload) -> Detail {
     Detail {
         input: Some(input.clone()),
         ..Detail::named(name)
     }
 }
 
-fn with_output(name: &str, output: &Value) -> Detail {
+fn with_output(name: &str, output: &Payload) -> Detail {
     Detail {
         output: Some(output.clone()),
         ..Detail::named(name)

@@ -2,7 +2,9 @@
 //! GetExecutionHistory, so a local run reads like one on AWS.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde::ser::SerializeStruct;
+
+use super::data::Payload;
 
 /// One event. `timestamp` is simulated milliseconds since the Unix epoch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,31 +38,65 @@ fn as_text<S: serde::Serializer>(millis: &i64, s: S) -> Result<S::Ok, S::Error> 
     })
 }
 
-/// What an event says, in the fields AWS's event details use.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// What an event says, in the fields AWS's event details use. A long run
+/// holds hundreds of thousands of these, so what only a few events say is
+/// boxed in `more`: the common event stays a quarter of the size.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Detail {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Payload>,
+    pub output: Option<Payload>,
+    pub more: Option<Box<More>>,
+}
+
+/// The fields of task, failure and retry events.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct More {
+    pub resource: Option<String>,
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
     /// Seconds waited: a Wait state, or the delay before a retry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<f64>,
     /// Whether a task's response came from a mock, a local program, or
     /// nowhere (an unmocked task answers `{}`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<&'static str>,
+}
+
+const NOTHING_MORE: &More = &More {
+    resource: None,
+    error: None,
+    cause: None,
+    wait_seconds: None,
+    source: None,
+};
+
+/// Flat, in the order the fields always had, as if `more` were not boxed.
+impl Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        fn field<M: SerializeStruct, T: Serialize>(
+            m: &mut M,
+            key: &'static str,
+            value: &Option<T>,
+        ) -> Result<(), M::Error> {
+            match value {
+                Some(v) => m.serialize_field(key, v),
+                None => m.skip_field(key),
+            }
+        }
+        let more = self.more();
+        let mut m = s.serialize_struct("Detail", 9)?;
+        field(&mut m, "name", &self.name)?;
+        field(&mut m, "resource", &more.resource)?;
+        field(&mut m, "index", &self.index)?;
+        field(&mut m, "input", &self.input)?;
+        field(&mut m, "output", &self.output)?;
+        field(&mut m, "error", &more.error)?;
+        field(&mut m, "cause", &more.cause)?;
+        field(&mut m, "waitSeconds", &more.wait_seconds)?;
+        field(&mut m, "source", &more.source)?;
+        m.end()
+    }
 }
 
 impl Detail {
@@ -68,13 +104,35 @@ impl Detail {
         *self == Detail::default()
     }
 
+    /// The rarer fields, empty when there are none.
+    pub fn more(&self) -> &More {
+        self.more.as_deref().unwrap_or(NOTHING_MORE)
+    }
+
+    pub fn more_mut(&mut self) -> &mut More {
+        self.more.get_or_insert_default()
+    }
+
     /// The error and cause of a failure.
     pub fn failed(failure: &super::Failure) -> Self {
-        Detail {
-            error: Some(failure.error.clone()),
-            cause: Some(failure.cause.clone()),
-            ..Detail::default()
-        }
+        Detail::default().with_failure(failure)
+    }
+
+    pub fn with_failure(mut self, failure: &super::Failure) -> Self {
+        let more = self.more_mut();
+        more.error = Some(failure.error.clone());
+        more.cause = Some(failure.cause.clone());
+        self
+    }
+
+    pub fn with_source(mut self, source: &'static str) -> Self {
+        self.more_mut().source = Some(source);
+        self
+    }
+
+    pub fn with_index(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
     }
 
     pub fn named(name: &str) -> Self {

@@ -109,6 +109,7 @@ pub fn run(
             .start
             .saturating_add((s as i64).saturating_mul(1000))
     });
+    let input = std::sync::Arc::new(input);
     let started = engine.event(
         options.start,
         "ExecutionStarted",
@@ -143,11 +144,7 @@ pub fn run(
             } else {
                 "ExecutionFailed"
             },
-            Detail {
-                error: f.as_ref().map(|f| f.error.clone()),
-                cause: f.as_ref().map(|f| f.cause.clone()),
-                ..Detail::default()
-            },
+            f.as_ref().map(Detail::failed).unwrap_or_default(),
         ),
     };
     // The closing event is recorded even at the event limit.
@@ -158,7 +155,7 @@ pub fn run(
     }
     Execution {
         status,
-        output,
+        output: output.map(std::sync::Arc::unwrap_or_clone),
         error: failure.as_ref().map(|f| f.error.clone()),
         cause: failure.map(|f| f.cause),
         duration_ms: end - options.start,

@@ -67,7 +67,7 @@ fn retries_wait_by_aws_arithmetic_then_catch() {
     let delays: Vec<f64> = out
         .history
         .iter()
-        .filter_map(|e| e.details.wait_seconds)
+        .filter_map(|e| e.details.more().wait_seconds)
         .collect();
     assert_eq!(delays, [2.0, 6.0]);
 }

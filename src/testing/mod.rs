@@ -191,7 +191,7 @@ fn final_state(execution: &Execution, lowered: &Lowered) -> Value {
         .iter()
         .rev()
         .find(|e| e.depth == 0 && e.kind.ends_with("StateEntered"))
-        .and_then(|e| e.details.input.clone())
+        .and_then(|e| e.details.input.as_deref().cloned())
         .unwrap_or(Value::Null);
     if let Some(Value::Object(steps)) = state.get_mut("steps") {
         for (key, name) in &lowered.renamed {
