@@ -28,6 +28,8 @@ pub mod interp;
 pub mod lsp;
 /// ASL JSONPath: parsing and the facts the checker needs.
 pub mod path;
+/// Pretty JSON output, as serde_json's, written faster.
+pub mod pretty;
 /// Files, spans and line/column arithmetic.
 pub mod source;
 /// Text → typed AST (pest grammar, prescan, lowering).

@@ -136,7 +136,7 @@ pub fn read(json: &str) -> Result<StateMachine, ReadError> {
 /// Pretty JSON with a final newline: the same machine always gives the same bytes.
 pub fn write(machine: &StateMachine) -> String {
     // Serialising plain data with string keys cannot fail.
-    let mut text = serde_json::to_string_pretty(machine).unwrap_or_default();
+    let mut text = crate::pretty::to_string(machine).unwrap_or_default();
     text.push('\n');
     text
 }
