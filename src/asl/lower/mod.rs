@@ -73,12 +73,12 @@ pub fn lower(flow: &Flow, graph: &FlowGraph) -> Result<Lowered, Vec<Diag>> {
     let mut parameters = JsonMap::new();
     parameters.insert("input.$".into(), Json::String("$".into()));
     parameters.insert("steps".into(), Json::Object(JsonMap::new()));
-    let init_state = State::Pass(Pass {
+    let init_state = State::Pass(Box::new(Pass {
         comment: Some("nagare: the state is { input, steps }".into()),
         parameters: Some(Json::Object(parameters)),
         next: Some(first),
         ..Pass::default()
-    });
+    }));
     let mut states = IndexMap::new();
     states.insert(init.clone(), init_state);
     states.extend(top.states);
@@ -263,12 +263,12 @@ impl<'a> Lowerer<'a> {
         };
         top.states.insert(
             name.clone(),
-            State::Pass(Pass {
+            State::Pass(Box::new(Pass {
                 parameters: Some(parameters),
                 output_path,
                 end: Some(true),
                 ..Pass::default()
-            }),
+            })),
         );
         name
     }
@@ -330,7 +330,7 @@ impl<'a> Lowerer<'a> {
         let (next, end) = next.split();
         scope.states.insert(
             name.clone(),
-            State::Parallel(Parallel {
+            State::Parallel(Box::new(Parallel {
                 branches,
                 result_selector: Some(Json::Object(selector)),
                 result_path: Some(Some("$".into())),
@@ -338,7 +338,7 @@ impl<'a> Lowerer<'a> {
                 next,
                 end,
                 ..Parallel::default()
-            }),
+            })),
         );
         name
     }
@@ -366,12 +366,12 @@ impl<'a> Lowerer<'a> {
         let (skip_next, skip_end) = next.split();
         scope.states.insert(
             skipped.clone(),
-            State::Pass(Pass {
+            State::Pass(Box::new(Pass {
                 comment: Some(format!("`when` is false: {name} does not run")),
                 next: skip_next,
                 end: skip_end,
                 ..Pass::default()
-            }),
+            })),
         );
         let choice_name = self.unique(&format!("{name}?"));
         let mut rule = condition::rule(condition);
@@ -421,7 +421,7 @@ impl<'a> Lowerer<'a> {
                 task.catch = catch;
                 task.next = next_state;
                 task.end = end;
-                State::Task(task)
+                State::Task(Box::new(task))
             }
             Some((items, concurrency)) => {
                 let inner = self.unique(&format!("{name} item"));
@@ -445,7 +445,7 @@ impl<'a> Lowerer<'a> {
                     }
                     None => task.end = Some(true),
                 }
-                let mut states = IndexMap::from([(inner.clone(), State::Task(task))]);
+                let mut states = IndexMap::from([(inner.clone(), State::Task(Box::new(task)))]);
                 states.extend(processor.states);
                 let mut selector = JsonMap::new();
                 for (key, path) in [
@@ -456,7 +456,7 @@ impl<'a> Lowerer<'a> {
                 ] {
                     selector.insert(format!("{key}.$"), Json::String(path.into()));
                 }
-                State::Map(Map {
+                State::Map(Box::new(Map {
                     items_path: Some(items.text.clone()),
                     item_selector: Some(Json::Object(selector)),
                     item_processor: Some(SubMachine {
@@ -474,7 +474,7 @@ impl<'a> Lowerer<'a> {
                     next: next_state,
                     end,
                     ..Map::default()
-                })
+                }))
             }
         };
         scope.states.insert(name.clone(), state);

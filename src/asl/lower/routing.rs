@@ -48,11 +48,11 @@ impl Lowerer<'_> {
             );
             extra.push((
                 encode.clone(),
-                State::Pass(Pass {
+                State::Pass(Box::new(Pass {
                     parameters: Some(Json::Object(parameters)),
                     next: Some(fail.clone()),
                     ..Pass::default()
-                }),
+                })),
             ));
             extra.push((
                 fail,
@@ -94,14 +94,14 @@ impl Lowerer<'_> {
                 self.used.insert(entry.clone());
                 states.insert(
                     entry,
-                    State::Pass(Pass {
+                    State::Pass(Box::new(Pass {
                         comment: Some(
                             "an error routed out of a Parallel branch: restore $.error".into(),
                         ),
                         parameters: Some(Json::Object(decode)),
                         next: Some(name.clone()),
                         ..Pass::default()
-                    }),
+                    })),
                 );
             }
             let outcome = stage.clauses.iter().find_map(|c| match c {
@@ -146,7 +146,7 @@ impl Lowerer<'_> {
                     );
                     task.next = Some(unwrap);
                 }
-                states.insert(name, State::Task(task));
+                states.insert(name, State::Task(Box::new(task)));
             }
             states.insert(end_name, end_state);
         }

@@ -60,11 +60,11 @@ impl Lowerer<'_> {
             Next::End => {
                 let done = self.unique(&format!("{name}: done"));
                 let state = if in_iteration {
-                    State::Pass(Pass {
+                    State::Pass(Box::new(Pass {
                         output_path: Some(Some(result.clone())),
                         end: Some(true),
                         ..Pass::default()
-                    })
+                    }))
                 } else {
                     State::Succeed(Succeed::default())
                 };
@@ -88,12 +88,12 @@ impl Lowerer<'_> {
                     "Cause.$".into(),
                     Json::String(format!("States.JsonToString({result}.LastCrawl)")),
                 );
-                State::Pass(Pass {
+                State::Pass(Box::new(Pass {
                     parameters: Some(Json::Object(error)),
                     result_path: Some(Some("$.error".into())),
                     next: Some(route),
                     ..Pass::default()
-                })
+                }))
             }
             None => State::Fail(Fail {
                 error: Some("Glue.CrawlFailed".into()),
@@ -114,7 +114,7 @@ impl Lowerer<'_> {
             ),
             (
                 status.clone(),
-                State::Task(Task {
+                State::Task(Box::new(Task {
                     resource: "arn:aws:states:::aws-sdk:glue:getCrawler".into(),
                     parameters: Some(Json::Object(parameters)),
                     result_selector: Some(Json::Object(selector)),
@@ -122,7 +122,7 @@ impl Lowerer<'_> {
                     catch: catch.to_vec(),
                     next: Some(ready.clone()),
                     ..Task::default()
-                }),
+                })),
             ),
             (
                 ready.clone(),
@@ -244,14 +244,14 @@ pub(super) fn wraps_result(stage: &Stage) -> bool {
 /// ResultPath merges into the raw input, so the wrapper is overwritten.
 pub(super) fn unwrap_result(path: &str, next: Next) -> State {
     let (next, end) = next.split();
-    State::Pass(Pass {
+    State::Pass(Box::new(Pass {
         comment: Some("`result` is not an object: keep the value alone".into()),
         input_path: Some(Some(format!("{path}.value"))),
         result_path: Some(Some(path.to_string())),
         next,
         end,
         ..Pass::default()
-    })
+    }))
 }
 
 /// The crawler a `glue.crawler` stage waits for (`wait` defaults to true).
