@@ -15,12 +15,47 @@ pub const MAX_SECONDS: u64 = 99_999_999;
 pub struct Fields<'a> {
     pub node: &'a Node,
     pub members: &'a [Member],
-    pub place: String,
+    pub place: Place<'a>,
+}
+
+/// Where an object sits, in words. A state's is only written out when a
+/// problem is reported: a definition of 10,000 states has few problems.
+pub enum Place<'a> {
+    Text(String),
+    /// A state, and its type once known.
+    State(Option<&'static str>, &'a str),
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Text(text) => f.write_str(text),
+            Place::State(None, name) => write!(f, "state `{name}`"),
+            Place::State(Some(kind), name) => write!(f, "the {kind} state `{name}`"),
+        }
+    }
+}
+
+impl From<String> for Place<'_> {
+    fn from(text: String) -> Self {
+        Place::Text(text)
+    }
+}
+
+impl From<&str> for Place<'_> {
+    fn from(text: &str) -> Self {
+        Place::Text(text.to_string())
+    }
 }
 
 impl<'a> Fields<'a> {
     /// The object's fields, or a type error when `node` is not an object.
-    pub fn of(node: &'a Node, field: &str, place: String, diags: &mut Vec<Diag>) -> Option<Self> {
+    pub fn of(
+        node: &'a Node,
+        field: &str,
+        place: Place<'a>,
+        diags: &mut Vec<Diag>,
+    ) -> Option<Self> {
         match node.as_object() {
             Some(members) => Some(Fields {
                 node,
@@ -69,7 +104,7 @@ impl<'a> Fields<'a> {
             diags.push(Diag::AslUnknownField {
                 span: member.key_span,
                 field: member.key.clone(),
-                place: self.place.clone(),
+                place: self.place.to_string(),
                 help,
             });
         }
@@ -82,7 +117,7 @@ impl<'a> Fields<'a> {
             diags.push(Diag::AslMissingField {
                 span: self.opening(),
                 field: key.to_string(),
-                place: self.place.clone(),
+                place: self.place.to_string(),
                 help: help.to_string(),
             });
         }
@@ -251,7 +286,7 @@ impl<'a> Fields<'a> {
             diags.push(Diag::AslMissingField {
                 span: self.opening(),
                 field: keys.join("` or `"),
-                place: self.place.clone(),
+                place: self.place.to_string(),
                 help: format!("set exactly one of {}", or_list(keys)),
             });
         }

@@ -199,7 +199,7 @@ fn item_batcher(cx: &mut Cx, node: &Node) {
         cx.diags.push(Diag::AslMissingField {
             span: fields.opening(),
             field: "MaxItemsPerBatch` or `MaxInputBytesPerBatch".into(),
-            place: fields.place.clone(),
+            place: fields.place.to_string(),
             help: "a batcher needs a limit: `MaxItemsPerBatch`, `MaxInputBytesPerBatch` or their `…Path` forms".into(),
         });
     }

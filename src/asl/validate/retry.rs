@@ -18,8 +18,12 @@ pub fn retriers(cx: &mut Cx, state: &Fields) {
     };
     for (i, node) in list.iter().enumerate() {
         let field = format!("Retry[{i}]");
-        let Some(fields) = Fields::of(node, &field, format!("retrier {}", i + 1), &mut cx.diags)
-        else {
+        let Some(fields) = Fields::of(
+            node,
+            &field,
+            format!("retrier {}", i + 1).into(),
+            &mut cx.diags,
+        ) else {
             continue;
         };
         fields.only(
@@ -53,8 +57,12 @@ pub fn catchers<'a>(cx: &mut Cx<'a>, state: &Fields<'a>, entry: &mut ScopeState<
     };
     for (i, node) in list.iter().enumerate() {
         let field = format!("Catch[{i}]");
-        let Some(fields) = Fields::of(node, &field, format!("catcher {}", i + 1), &mut cx.diags)
-        else {
+        let Some(fields) = Fields::of(
+            node,
+            &field,
+            format!("catcher {}", i + 1).into(),
+            &mut cx.diags,
+        ) else {
             entry.edges_known = false;
             continue;
         };

@@ -4,7 +4,7 @@
 
 use super::Cx;
 use super::choice;
-use super::fields::{Fields, MAX_SECONDS, invalid, or_list, wrong_type};
+use super::fields::{Fields, MAX_SECONDS, Place, invalid, or_list, wrong_type};
 use super::json::Node;
 use super::transitions::{Edge, Scope, ScopeKind, ScopeState};
 use super::values::{self, PathRule};
@@ -198,7 +198,7 @@ pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, fiel
         ));
         return;
     }
-    let Some(fields) = Fields::of(node, field, place, &mut cx.diags) else {
+    let Some(fields) = Fields::of(node, field, place.into(), &mut cx.diags) else {
         return;
     };
     let allowed: &[&str] = match kind {
@@ -270,7 +270,7 @@ pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, fiel
     };
     // A name defined twice is reported as a repeated key (E201); like AWS,
     // only its last definition counts.
-    let last: std::collections::HashMap<&str, usize> = members
+    let last: super::HashMap<&str, usize> = members
         .iter()
         .enumerate()
         .map(|(i, m)| (m.key.as_str(), i))
@@ -313,8 +313,7 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
     // Until the state is understood, where it leads is unknown: reachability
     // and termination are then not judged (they would only echo this error).
     entry.edges_known = false;
-    let place = format!("state `{name}`");
-    let Some(fields) = Fields::of(node, name, place, &mut cx.diags) else {
+    let Some(fields) = Fields::of(node, name, Place::State(None, name), &mut cx.diags) else {
         return;
     };
     if !is_jsonpath(cx, &fields) {
@@ -355,8 +354,10 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
     known.extend_from_slice(allowed(kind));
     fields.only(&known, &NOT_YET, elsewhere(kind), &mut cx.diags);
     fields.string("Comment", &mut cx.diags);
-    let place = format!("the {kind} state `{name}`");
-    let fields = Fields { place, ..fields };
+    let fields = Fields {
+        place: Place::State(Some(kind), name),
+        ..fields
+    };
     io_paths(cx, &fields);
     match kind {
         "Task" => task(cx, &fields),

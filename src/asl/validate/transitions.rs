@@ -2,7 +2,7 @@
 //! `StartAt`, `Next`, `Default` and catcher names a state of the same
 //! scope, and every state is reachable from `StartAt`.
 
-use std::collections::HashMap;
+use super::HashMap;
 
 use super::Cx;
 use crate::check::suggest::did_you_mean;

@@ -115,7 +115,7 @@ fn same_field_twice(members: &[super::json::Member], diags: &mut Vec<Diag>) {
     if dynamic.is_empty() {
         return;
     }
-    let fixed: std::collections::HashMap<&str, &super::json::Member> =
+    let fixed: super::HashMap<&str, &super::json::Member> =
         members.iter().map(|m| (m.key.as_str(), m)).collect();
     for member in dynamic {
         let name = &member.key[..member.key.len() - 2];
