@@ -4,8 +4,8 @@
 #   bench/compare.sh                       # NAGARE=target/release/nagare by default
 #   NAGARE=/path/to/nagare bench/compare.sh
 #
-# Needs: Node.js (20 or later) with npm, python3 with venv, and GNU time
-# (/usr/bin/time; Debian's package `time`). Installs the peers it lacks, by name:
+# Needs: Node.js (20 or later) with npm and python3 with venv. Installs the
+# peers it lacks, by name:
 #   bench/node_modules     aws-local-stepfunctions ~3.0 (bench/package.json, npm ci)
 #   target/oracles         asl-validator 4 (npm), and a venv with statelint 3 and
 #                          moto 5 + boto3 (pip), as .ci/run does
@@ -13,10 +13,10 @@
 # tool on them one at a time, and prints Markdown tables (bench/report.py),
 # also written to bench/results/latest.md.
 #
-# Every figure is a whole process: wall time, taken with bash's
-# EPOCHREALTIME around GNU time, and peak RSS from GNU time's %M (with the
-# user and system CPU time beside them). After one warm-up run, not counted,
-# each figure is the median of 3 runs, or of 5 when the warm-up took under
+# Every figure is a whole process, started and reaped by bench/measure.py:
+# wall time around posix_spawn and wait4, and the peak RSS and user and
+# system CPU time the kernel reports for it. After one warm-up run, not counted,
+# each figure is the median of 3 runs, or of 11 when the warm-up took under
 # 0.1 s. Run it on an idle machine: nothing runs in parallel with a measurement.
 set -uo pipefail
 
@@ -36,7 +36,6 @@ note() { echo "$*" >&2; }
 command -v node >/dev/null || die "Node.js is needed (20 or later)"
 command -v npm >/dev/null || die "npm is needed"
 command -v python3 >/dev/null || die "python3 is needed"
-[ -x /usr/bin/time ] || die "GNU time is needed at /usr/bin/time (apt-get install time)"
 
 # --- the peers ------------------------------------------------------------------------
 if [ ! -f bench/node_modules/aws-local-stepfunctions/package.json ]; then
@@ -91,7 +90,7 @@ version_of() { "$@" 2>/dev/null | head -n1 | tr -d '\r'; }
   echo "- asl-validator $(version_of "$ASL_VALIDATOR" --version) on Node.js $(node --version)"
   echo "- statelint $(version_of "$STATELINT" --version) (the Python package)"
   echo "- moto $("$VPY" -c 'import moto; print(moto.__version__)'), boto3 $("$VPY" -c 'import boto3; print(boto3.__version__)'), $("$VPY" --version)"
-  echo "- method: whole process; wall time (bash EPOCHREALTIME around GNU time) and peak RSS (GNU time %M, MB = 10^6 bytes); after one warm-up run, the median of 3 runs, or of 5 when the warm-up took under 0.1 s; one command at a time"
+  echo "- method: whole process, started with posix_spawn and reaped with wait4 (bench/measure.py): wall time between the two, peak RSS (ru_maxrss, MB = 10^6 bytes) and CPU times from the kernel; after one warm-up run, the median of 3 runs, or of 11 when the warm-up took under 0.1 s; one command at a time"
   echo
 } >"$WORK/header.md"
 cat "$WORK/header.md" >&2
@@ -100,33 +99,25 @@ cat "$WORK/header.md" >&2
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 # measure SECTION WORKLOAD SIZE TOOL -- COMMAND...: one line of $TSV.
-# One warm-up run, not counted, then 3 counted runs, or 5 when the warm-up
-# took under 0.1 s. Standard output goes to /dev/null, or to $KEEP when set.
+# bench/measure.py runs the command: one warm-up run, not counted, then 11
+# counted runs when the warm-up took under 0.1 s, else 3. Standard output
+# goes to /dev/null, or to $KEEP when set.
 measure() {
   local section=$1 workload=$2 size=$3 tool=$4
   shift 5
   local -a times=() mems=() users=() syss=()
-  local runs=-1 status=ok rc t0 t1 us kb user sys
-  while (( runs < 0 || ${#times[@]} < runs )); do
-    t0=${EPOCHREALTIME//[.,]/}
-    /usr/bin/time -f '%M %U %S' -o "$WORK/time.txt" "$@" >"${KEEP:-/dev/null}" 2>"$WORK/stderr.txt"
-    rc=$?
-    t1=${EPOCHREALTIME//[.,]/}
+  local status=ok us kb user sys rc
+  while read -r us kb user sys rc _; do
     if (( rc != 0 )); then
       status="exit $rc: $(tail -c 100 "$WORK/stderr.txt" | tr '\t\n|' '  /')"
       break
     fi
-    us=$(( 10#$t1 - 10#$t0 ))
-    if (( runs < 0 )); then
-      (( us < 100000 )) && runs=5 || runs=3
-      continue
-    fi
-    read -r kb user sys < <(tail -n1 "$WORK/time.txt")
     times+=("$us")
     mems+=("$kb")
-    users+=("$(( 10#${user//[.,]/} * 10000 ))")
-    syss+=("$(( 10#${sys//[.,]/} * 10000 ))")
-  done
+    users+=("$user")
+    syss+=("$sys")
+  done < <(python3 "$ROOT/bench/measure.py" "${KEEP:-/dev/null}" "$WORK/stderr.txt" -- "$@")
+  (( ${#times[@]} > 0 )) || [ "$status" != ok ] || status="no run finished"
   if [ "$status" = ok ]; then
     local mid min max mem
     mid=$(median "${times[@]}")

@@ -8,7 +8,7 @@ RESULTS.tsv has one line a measurement, tab-separated:
     section workload size tool status runs median_us min_us max_us median_kb user_us sys_us
 (status `ok`, or what went wrong; times in microseconds of wall time, the
 median of the counted runs; memory the median of each run's peak RSS in KiB;
-user and system CPU time the medians of each run's, at 10 ms resolution).
+user and system CPU time the medians of each run's, as the kernel accounts them).
 Prints the tables with the ratios peer/nagare and a PASS/MISS line for each
 target of issue 8.
 """
