@@ -6,8 +6,9 @@
 use serde_json::Value;
 
 use crate::asl::lower::lower;
-use crate::asl::validate::validate;
+use crate::asl::validate::{problems, validate};
 use crate::check::check_text;
+use crate::diagnostics::Diag;
 use crate::interp::{self, DryRun, Limits, Options};
 
 /// Parse and check; a flow without errors must compile, and what it
@@ -174,6 +175,13 @@ pub fn asl(text: &str) {
     let (definition, input) = text.split_once("\n---\n").unwrap_or((text, "{}"));
     let validated = validate(definition);
     let Some(machine) = validated.machine else {
+        // `nagare check` reports the walk's problems alone: the typed
+        // model must never refuse a definition the walk accepts.
+        assert!(
+            problems(definition).iter().any(Diag::is_error),
+            "the walk accepted a definition the typed model refuses: {:?}",
+            validated.diags
+        );
         return;
     };
     let input: Value = serde_json::from_str(input).unwrap_or(Value::Object(Default::default()));

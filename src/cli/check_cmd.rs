@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::input::{Loaded, is_definition, load_all};
 use super::{Output, exit, print_out};
-use crate::asl::validate::validate;
+use crate::asl::validate::problems;
 use crate::check::check_text;
 use crate::diagnostics::Diag;
 use crate::diagnostics::render::{self, Format, JsonFile};
@@ -42,7 +42,7 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, output: Outpu
             }
             Loaded::Text(source, Some(encoding)) => (source, vec![encoding]),
             Loaded::Text(source, None) if is_definition(&source) => {
-                let diags = validate(source.text()).diags;
+                let diags = problems(source.text());
                 (source, diags)
             }
             Loaded::Text(source, None) => {
