@@ -12,6 +12,7 @@ mod choice;
 pub mod diff;
 pub mod integrations;
 pub mod intrinsic;
+pub mod jsonata;
 pub mod lower;
 mod machine;
 pub mod policy;

@@ -18,6 +18,7 @@ mod fmt;
 mod fuzz_regressions;
 mod graph;
 mod harness;
+mod jsonata_suite;
 mod lsp;
 mod oracles;
 mod policy;
