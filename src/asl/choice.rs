@@ -7,16 +7,21 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// A rule of a Choice state. Top-level rules have `next`; nested ones do not.
+/// A rule of a Choice state. Top-level rules have `next` (and may have
+/// `assign`, and in JSONata `output`); nested ones do not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceRule {
     pub comparison: Comparison,
     pub next: Option<String>,
     pub comment: Option<String>,
+    pub assign: Option<Value>,
+    pub output: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Comparison {
+    /// JSONata: `true`, `false` or an expression that gives one.
+    Condition(Value),
     And(Vec<ChoiceRule>),
     Or(Vec<ChoiceRule>),
     Not(Box<ChoiceRule>),
@@ -108,7 +113,11 @@ impl<'de> Deserialize<'de> for ChoiceRule {
 fn rule_from_map(mut fields: Map<String, Value>) -> Result<ChoiceRule, String> {
     let next = take_string(&mut fields, "Next")?;
     let comment = take_string(&mut fields, "Comment")?;
-    let comparison = if let Some(rules) = fields.remove("And") {
+    let assign = fields.remove("Assign");
+    let output = fields.remove("Output");
+    let comparison = if let Some(condition) = fields.remove("Condition") {
+        Comparison::Condition(condition)
+    } else if let Some(rules) = fields.remove("And") {
         Comparison::And(rules_from(rules, "And")?)
     } else if let Some(rules) = fields.remove("Or") {
         Comparison::Or(rules_from(rules, "Or")?)
@@ -143,6 +152,8 @@ fn rule_from_map(mut fields: Map<String, Value>) -> Result<ChoiceRule, String> {
         comparison,
         next,
         comment,
+        assign,
+        output,
     })
 }
 
@@ -184,6 +195,7 @@ impl Serialize for ChoiceRule {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         match &self.comparison {
+            Comparison::Condition(condition) => map.serialize_entry("Condition", condition)?,
             Comparison::And(rules) => map.serialize_entry("And", rules)?,
             Comparison::Or(rules) => map.serialize_entry("Or", rules)?,
             Comparison::Not(rule) => map.serialize_entry("Not", rule)?,
@@ -198,6 +210,12 @@ impl Serialize for ChoiceRule {
         }
         if let Some(next) = &self.next {
             map.serialize_entry("Next", next)?;
+        }
+        if let Some(assign) = &self.assign {
+            map.serialize_entry("Assign", assign)?;
+        }
+        if let Some(output) = &self.output {
+            map.serialize_entry("Output", output)?;
         }
         if let Some(comment) = &self.comment {
             map.serialize_entry("Comment", comment)?;

@@ -234,7 +234,7 @@ impl Parser<'_> {
             }
         }
         let text = self.text[start..end].trim_end();
-        let parsed = path::parse(text).map_err(|e| IntrinsicError {
+        let parsed = path::parse_asl(text).map_err(|e| IntrinsicError {
             at: start + e.offset..start + e.offset + e.len.max(1),
             message: e.message,
         })?;

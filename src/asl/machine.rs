@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::serde_util::{NullablePath, nullable};
+use super::serde_util::{NullablePath, nullable, present};
 use super::state::State;
 
 /// A whole definition.
@@ -23,10 +23,11 @@ pub struct StateMachine {
     pub version: Option<String>,
 }
 
-/// `QueryLanguage`, at the top or per state. Only JSONPath is validated
-/// and run today; the field is kept so definitions that spell it out read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// `QueryLanguage`, at the top or per state. A state without one speaks
+/// the machine's; a machine without one speaks JSONPath.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum QueryLanguage {
+    #[default]
     #[serde(rename = "JSONPath")]
     JsonPath,
     #[serde(rename = "JSONata")]
@@ -84,6 +85,14 @@ pub struct Catcher {
         skip_serializing_if = "Option::is_none"
     )]
     pub result_path: NullablePath,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -10,6 +10,7 @@
 
 mod choice;
 pub mod diff;
+pub mod digest;
 pub mod integrations;
 pub mod intrinsic;
 pub mod jsonata;
@@ -26,4 +27,6 @@ pub use machine::{
     Catcher, JitterStrategy, QueryLanguage, ReadError, Retrier, StateMachine, SubMachine, read,
     write,
 };
-pub use state::{Choice, Fail, Map, Parallel, Pass, ProcessorConfig, State, Succeed, Task, Wait};
+pub use state::{
+    Choice, Fail, Map, Parallel, Pass, ProcessorConfig, Setting, State, Succeed, Task, Wait,
+};

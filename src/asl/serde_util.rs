@@ -1,6 +1,7 @@
-//! Serde helpers for ASL's tri-state path fields.
+//! Serde helpers for ASL's fields where `null` means something.
 
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 /// `InputPath`, `OutputPath` and `ResultPath` distinguish absent (the
 /// default path `$`) from `null` (discard). `None` is absent, `Some(None)`
@@ -11,4 +12,10 @@ pub type NullablePath = Option<Option<String>>;
 /// `#[serde(default)]` an absent field stays `None`.
 pub fn nullable<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NullablePath, D::Error> {
     Option::<String>::deserialize(deserializer).map(Some)
+}
+
+/// A JSON value field where `null` is a value, not an absence: a JSONata
+/// `"Output": null` outputs null.
+pub fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::choice::ChoiceRule;
 use super::machine::{Catcher, QueryLanguage, Retrier, SubMachine};
-use super::serde_util::{NullablePath, nullable};
+use super::serde_util::{NullablePath, nullable, present};
 
 /// One state, tagged by its `Type`. States that continue have `next` or
 /// `end` (exactly one, which validation checks; reading keeps what the file
@@ -36,6 +36,12 @@ pub struct Task {
     pub resource: String,
     #[serde(
         default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub arguments: Option<Value>,
+    #[serde(
+        default,
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
@@ -57,15 +63,23 @@ pub struct Task {
     )]
     pub output_path: NullablePath,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<u64>,
+    pub timeout_seconds: Option<Setting<u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub heartbeat_seconds: Option<u64>,
+    pub heartbeat_seconds: Option<Setting<u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heartbeat_seconds_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retry: Vec<Retrier>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -105,6 +119,14 @@ pub struct Pass {
         skip_serializing_if = "Option::is_none"
     )]
     pub output_path: NullablePath,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,6 +155,14 @@ pub struct Choice {
     pub choices: Vec<ChoiceRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -155,13 +185,21 @@ pub struct Wait {
     )]
     pub output_path: NullablePath,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<u64>,
+    pub seconds: Option<Setting<u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_path: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +225,12 @@ pub struct Succeed {
         skip_serializing_if = "Option::is_none"
     )]
     pub output_path: NullablePath,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -221,6 +265,12 @@ pub struct Parallel {
     pub input_path: NullablePath,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub arguments: Option<Value>,
     pub branches: Vec<SubMachine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_selector: Option<Value>,
@@ -236,6 +286,14 @@ pub struct Parallel {
         skip_serializing_if = "Option::is_none"
     )]
     pub output_path: NullablePath,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retry: Vec<Retrier>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -261,6 +319,12 @@ pub struct Map {
         skip_serializing_if = "Option::is_none"
     )]
     pub input_path: NullablePath,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub items: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,15 +342,15 @@ pub struct Map {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_writer: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_concurrency: Option<u64>,
+    pub max_concurrency: Option<Setting<u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tolerated_failure_percentage: Option<serde_json::Number>,
+    pub tolerated_failure_percentage: Option<Setting<serde_json::Number>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerated_failure_percentage_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_count: Option<Setting<u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerated_failure_count_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,6 +369,14 @@ pub struct Map {
         skip_serializing_if = "Option::is_none"
     )]
     pub output_path: NullablePath,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retry: Vec<Retrier>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -313,6 +385,41 @@ pub struct Map {
     pub next: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<bool>,
+}
+
+/// A number field of a JSONata state may be an expression that computes
+/// it (`"TimeoutSeconds": "{% $states.input.limit %}"`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Setting<T> {
+    Fixed(T),
+    Expression(String),
+}
+
+/// Only a `{% … %}` string is an expression; anything else must be the
+/// value itself.
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Setting<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match Value::deserialize(d)? {
+            Value::String(s) if super::jsonata::delimited(&s).is_some() => {
+                Ok(Setting::Expression(s))
+            }
+            other => T::deserialize(other)
+                .map(Setting::Fixed)
+                .map_err(D::Error::custom),
+        }
+    }
+}
+
+impl<T> Setting<T> {
+    /// The value, when it is written out.
+    pub fn fixed(&self) -> Option<&T> {
+        match self {
+            Setting::Fixed(value) => Some(value),
+            Setting::Expression(_) => None,
+        }
+    }
 }
 
 /// `ItemProcessor.ProcessorConfig`.

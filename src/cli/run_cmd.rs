@@ -247,7 +247,11 @@ fn task_states(
     use crate::asl::State;
     for (name, state) in states {
         match state {
-            State::Task(t) => out.push((name.clone(), t.resource.clone(), t.timeout_seconds)),
+            State::Task(t) => out.push((
+                name.clone(),
+                t.resource.clone(),
+                t.timeout_seconds.as_ref().and_then(|s| s.fixed().copied()),
+            )),
             State::Parallel(p) => p.branches.iter().for_each(|b| task_states(&b.states, out)),
             State::Map(m) => m
                 .item_processor

@@ -4,17 +4,17 @@
 
 use serde_json::Value;
 
-use super::data::{parse_path, read};
+use super::data::{Env, parse_path, read, root};
 use super::failure::Failure;
 use super::time::parse_millis;
 use crate::asl::{ChoiceRule, Comparison, Operand, Operator};
 use crate::path::{self, Selection};
 
-pub fn matches(rule: &ChoiceRule, input: &Value, context: &Value) -> Result<bool, Failure> {
+pub fn matches(rule: &ChoiceRule, input: &Value, env: &Env<'_>) -> Result<bool, Failure> {
     Ok(match &rule.comparison {
         Comparison::And(rules) => {
             for r in rules {
-                if !matches(r, input, context)? {
+                if !matches(r, input, env)? {
                     return Ok(false);
                 }
             }
@@ -22,18 +22,25 @@ pub fn matches(rule: &ChoiceRule, input: &Value, context: &Value) -> Result<bool
         }
         Comparison::Or(rules) => {
             for r in rules {
-                if matches(r, input, context)? {
+                if matches(r, input, env)? {
                     return Ok(true);
                 }
             }
             false
         }
-        Comparison::Not(r) => !matches(r, input, context)?,
+        Comparison::Not(r) => !matches(r, input, env)?,
         Comparison::Test {
             variable,
             operator,
             value,
-        } => test(variable, *operator, value, input, context)?,
+        } => test(variable, *operator, value, input, env)?,
+        // The checker keeps `Condition` to JSONata states, which the
+        // engine evaluates itself.
+        Comparison::Condition(_) => {
+            return Err(Failure::runtime(
+                "a JSONata `Condition` in a JSONPath Choice rule",
+            ));
+        }
     })
 }
 
@@ -42,14 +49,17 @@ fn test(
     op: Operator,
     operand: &Value,
     input: &Value,
-    context: &Value,
+    env: &Env<'_>,
 ) -> Result<bool, Failure> {
     if op == Operator::IsPresent {
         let parsed = parse_path(variable)?;
-        let present = !matches!(path::select(&parsed, input, context), Selection::Missing);
+        let present = !matches!(
+            path::select(&parsed, root(&parsed, input, env)?, env.context),
+            Selection::Missing
+        );
         return Ok(Some(present) == operand.as_bool());
     }
-    let value = read(variable, input, context)?;
+    let value = read(variable, input, env)?;
     if op.operand() == Operand::TypeTest {
         let is = match op {
             Operator::IsNull => value.is_null(),
@@ -62,7 +72,7 @@ fn test(
         return Ok(Some(is) == operand.as_bool());
     }
     let other = if op.operand() == Operand::Path {
-        read(operand.as_str().unwrap_or_default(), input, context)?
+        read(operand.as_str().unwrap_or_default(), input, env)?
     } else {
         operand.clone()
     };
@@ -167,7 +177,11 @@ mod tests {
     }
 
     fn check(r: Value, input: Value) -> Result<bool, Failure> {
-        matches(&rule(r), &input, &json!({}))
+        matches(
+            &rule(r),
+            &input,
+            &Env::new(&json!({}), &crate::interp::vars::Vars::default()),
+        )
     }
 
     #[test]

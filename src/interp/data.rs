@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::failure::{self, Failure};
 use super::intrinsics;
+use super::vars::Vars;
 use crate::asl::intrinsic;
 use crate::path::{self, JsonPath, Selection, Step};
 
@@ -18,6 +19,31 @@ use crate::path::{self, JsonPath, Selection, Step};
 /// holds the very value one state passes to the next, and a long run
 /// would otherwise copy every payload three or four times.
 pub type Payload = Arc<Value>;
+
+/// What a path may read besides the state's data: the context object
+/// (`$$`) and the variables (`$name`).
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub context: &'a Value,
+    pub vars: &'a Vars,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(context: &'a Value, vars: &'a Vars) -> Self {
+        Env { context, vars }
+    }
+}
+
+/// The value a path starts from: the data, or the variable it names
+/// (`$$` paths start from the context object inside `path::select`).
+pub fn root<'v>(parsed: &JsonPath, data: &'v Value, env: &Env<'v>) -> Result<&'v Value, Failure> {
+    match &parsed.variable {
+        None => Ok(data),
+        Some(name) => env.vars.get(name).map(|v| &**v).ok_or_else(|| {
+            Failure::runtime(format!("the variable `${name}` has not been assigned"))
+        }),
+    }
+}
 
 /// The largest payload a state may take or give: 256 KiB, as serialised.
 pub const MAX_PAYLOAD: usize = 256 * 1024;
@@ -33,7 +59,7 @@ pub fn parse_path(text: &str) -> Result<Rc<JsonPath>, Failure> {
     if let Some(parsed) = PATHS.with(|p| p.borrow().get(text).cloned()) {
         return Ok(parsed);
     }
-    let parsed = path::parse(text.trim_matches(|c: char| c <= ' '))
+    let parsed = path::parse_asl(text.trim_matches(|c: char| c <= ' '))
         .map_err(|e| Failure::runtime(format!("invalid path `{text}`: {e}")))?;
     let parsed = Rc::new(parsed);
     PATHS.with(|p| {
@@ -48,14 +74,14 @@ pub fn parse_path(text: &str) -> Result<Rc<JsonPath>, Failure> {
 }
 
 /// Reads a path; a definite path that finds nothing is `States.Runtime`.
-pub fn read(text: &str, data: &Value, context: &Value) -> Result<Value, Failure> {
+pub fn read(text: &str, data: &Value, env: &Env<'_>) -> Result<Value, Failure> {
     let parsed = parse_path(text)?;
-    match path::select(&parsed, data, context) {
+    match path::select(&parsed, root(&parsed, data, env)?, env.context) {
         Selection::One(v) => Ok(v.clone()),
         Selection::Many(vs) => Ok(Value::Array(vs.into_iter().cloned().collect())),
         Selection::Missing => Err(Failure::runtime(format!(
             "the JSONPath `{text}` could not be found in the input {}",
-            preview(if parsed.context { context } else { data })
+            preview(if parsed.context { env.context } else { data })
         ))),
     }
 }
@@ -64,13 +90,13 @@ pub fn read(text: &str, data: &Value, context: &Value) -> Result<Value, Failure>
 pub fn filter(
     path: &Option<Option<String>>,
     value: Payload,
-    context: &Value,
+    env: &Env<'_>,
 ) -> Result<Payload, Failure> {
     match path {
         None => Ok(value),
         Some(None) => Ok(Arc::new(Value::Object(Map::new()))),
         Some(Some(p)) if p == "$" => Ok(value),
-        Some(Some(p)) => read(p, &value, context).map(Arc::new),
+        Some(Some(p)) => read(p, &value, env).map(Arc::new),
     }
 }
 
@@ -79,7 +105,7 @@ pub fn filter(
 pub fn template(
     template: &Value,
     data: &Value,
-    context: &Value,
+    env: &Env<'_>,
     rng: &mut intrinsics::Rng,
 ) -> Result<Value, Failure> {
     Ok(match template {
@@ -90,34 +116,34 @@ pub fn template(
                     Some(name) => {
                         let text = value.as_str().unwrap_or_default();
                         let computed = if intrinsic::is_call(text) {
-                            intrinsics::evaluate(text, data, context, rng)?
+                            intrinsics::evaluate(text, data, env, rng)?
                         } else {
-                            read(text, data, context)?
+                            read(text, data, env)?
                         };
                         out.insert(name.to_string(), computed);
                     }
                     None => {
-                        out.insert(key.clone(), template_value(value, data, context, rng)?);
+                        out.insert(key.clone(), template_value(value, data, env, rng)?);
                     }
                 }
             }
             Value::Object(out)
         }
-        other => template_value(other, data, context, rng)?,
+        other => template_value(other, data, env, rng)?,
     })
 }
 
 fn template_value(
     value: &Value,
     data: &Value,
-    context: &Value,
+    env: &Env<'_>,
     rng: &mut intrinsics::Rng,
 ) -> Result<Value, Failure> {
     match value {
-        Value::Object(_) => template(value, data, context, rng),
+        Value::Object(_) => template(value, data, env, rng),
         Value::Array(items) => items
             .iter()
-            .map(|item| template_value(item, data, context, rng))
+            .map(|item| template_value(item, data, env, rng))
             .collect::<Result<_, _>>()
             .map(Value::Array),
         other => Ok(other.clone()),
@@ -251,12 +277,17 @@ mod tests {
         let out = template(
             &t,
             &json!({"a": 5}),
-            &json!({"Map": {"Item": {"Index": 3}}}),
+            &Env::new(&json!({"Map": {"Item": {"Index": 3}}}), &Vars::default()),
             &mut rng,
         )
         .expect("evaluated");
         assert_eq!(out, json!({"x": 5, "k": {"y": 3}, "l": [{"z": 5}], "c": 1}));
-        let missing = template(&json!({"x.$": "$.nope"}), &json!({}), &json!({}), &mut rng);
+        let missing = template(
+            &json!({"x.$": "$.nope"}),
+            &json!({}),
+            &Env::new(&json!({}), &Vars::default()),
+            &mut rng,
+        );
         assert_eq!(missing.expect_err("missing").error, "States.Runtime");
     }
 }

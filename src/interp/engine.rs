@@ -15,13 +15,18 @@ use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value, json};
 
 use super::choice;
-use super::data::{self, Payload, filter, place, template, within_limit};
+use super::data::{self, Env, Payload, filter, place, template, within_limit};
 use super::failure::{self, Failure, matches};
-use super::history::{Detail, Event};
+use super::history::{Assigned, Detail, Event};
 use super::intrinsics::{self, Rng};
+use super::jsonata::{self as query, Scope};
 use super::tasks::{Outcome, Tasks};
 use super::time::{format_millis, parse_millis};
-use crate::asl::{Catcher, Choice, Fail, Map, Parallel, Pass, Retrier, State, Task, Wait};
+use super::vars::Vars;
+use crate::asl::{
+    Catcher, Choice, Comparison, Fail, Map, Parallel, Pass, QueryLanguage, Retrier, Setting, State,
+    Task, Wait,
+};
 
 /// Limits that keep any definition from running away.
 #[derive(Debug, Clone)]
@@ -78,6 +83,16 @@ pub(super) struct Engine<'t> {
     pub deadline: Option<i64>,
     pub timed_out: bool,
     depth: usize,
+    /// The variables this scope sees (`Assign`).
+    pub vars: Vars,
+    /// The machine's query language, which its states (nested ones too)
+    /// speak unless they say otherwise.
+    pub language: QueryLanguage,
+    /// What the last attempt of a Task, Parallel or Map would assign: set
+    /// by the attempt, assigned only when the state succeeds.
+    pending: Option<Vec<(String, Value)>>,
+    /// What the state that just ran assigned, for its exited event.
+    assigned: Option<Vec<(String, Payload)>>,
 }
 
 /// Results of branches or iterations, gathered in order: the outputs, the
@@ -152,6 +167,10 @@ impl<'t> Engine<'t> {
             deadline: None,
             timed_out: false,
             depth: 0,
+            vars: Vars::default(),
+            language: QueryLanguage::JsonPath,
+            pending: None,
+            assigned: None,
         }
     }
 
@@ -170,7 +189,63 @@ impl<'t> Engine<'t> {
             deadline: self.deadline,
             timed_out: false,
             depth: self.depth + 1,
+            vars: self.vars.inner(),
+            language: self.language,
+            pending: None,
+            assigned: None,
         }
+    }
+
+    fn jsonata(&self, own: Option<QueryLanguage>) -> bool {
+        own.unwrap_or(self.language) == QueryLanguage::Jsonata
+    }
+
+    /// What the JSONata expressions of state `name` see.
+    fn scope<'s>(&'s mut self, name: &'s str, input: &'s Value) -> Scope<'s> {
+        let seed = self.rng.next_seed();
+        Scope {
+            state: name,
+            input,
+            result: None,
+            error_output: None,
+            context: &self.context,
+            vars: &self.vars,
+            seed: std::cell::Cell::new(seed),
+        }
+    }
+
+    /// A JSONPath `Assign`: a payload template over `data` (the state's
+    /// result, or its effective input for Choice and Wait).
+    fn path_assignments(
+        &mut self,
+        assign: &Value,
+        data: &Value,
+    ) -> Result<Vec<(String, Value)>, Failure> {
+        match template(
+            assign,
+            data,
+            &Env::new(&self.context, &self.vars),
+            &mut self.rng,
+        )? {
+            Value::Object(fields) => Ok(fields.into_iter().collect()),
+            other => Err(Failure::runtime(format!(
+                "`Assign` is an object of variables, not {}",
+                data::kind(&other)
+            ))),
+        }
+    }
+
+    /// Assigns what a state computed, all at once.
+    fn assign(&mut self, values: Option<Vec<(String, Value)>>) -> Result<(), Failure> {
+        let Some(values) = values else { return Ok(()) };
+        self.vars.assign(values.clone())?;
+        self.assigned = Some(
+            values
+                .into_iter()
+                .map(|(name, value)| (name, Arc::new(value)))
+                .collect(),
+        );
+        Ok(())
     }
 
     /// Under `--real-time`, sleeps until the simulated time `at`.
@@ -231,11 +306,16 @@ impl<'t> Engine<'t> {
             let kind = type_name(state);
             self.event(now, entered(kind), with_input(&name, &input))?;
             self.set_state_context(&name, now, 0);
+            self.assigned = None;
             let (output, next, at) = self.state(&name, state, input, now)?;
             self.pace(at);
             now = at;
             if !matches!(state, State::Fail(_)) {
-                self.event(now, exited(kind), with_output(&name, &output))?;
+                let mut detail = with_output(&name, &output);
+                if let Some(assigned) = self.assigned.take() {
+                    detail.more_mut().assigned_variables = Some(Assigned(assigned));
+                }
+                self.event(now, exited(kind), detail)?;
             }
             match next {
                 Next::State(to) => {
@@ -269,11 +349,12 @@ impl<'t> Engine<'t> {
         let at = |f: Failure| (f, now);
         match state {
             State::Pass(pass) => {
-                let output = self.pass(pass, input).map_err(at)?;
+                let output = self.pass(name, pass, input).map_err(at)?;
                 Ok((output, next_of(&pass.next), now))
             }
             State::Task(task) => self.with_retries(
                 name,
+                self.jsonata(task.query_language),
                 &task.retry,
                 &task.catch,
                 &task.next,
@@ -283,90 +364,227 @@ impl<'t> Engine<'t> {
             ),
             State::Parallel(parallel) => self.with_retries(
                 name,
+                self.jsonata(parallel.query_language),
                 &parallel.retry,
                 &parallel.catch,
                 &parallel.next,
                 input,
                 now,
-                |engine, input, now| engine.parallel(parallel, input, now),
+                |engine, input, now| engine.parallel(name, parallel, input, now),
             ),
             State::Map(map) => self.with_retries(
                 name,
+                self.jsonata(map.query_language),
                 &map.retry,
                 &map.catch,
                 &map.next,
                 input,
                 now,
-                |engine, input, now| engine.map(map, input, now),
+                |engine, input, now| engine.map(name, map, input, now),
             ),
             State::Choice(c) => {
-                let (output, next) = self.choice(c, input).map_err(at)?;
+                let (output, next) = self.choice(name, c, input).map_err(at)?;
                 Ok((output, Next::State(next), now))
             }
             State::Wait(wait) => {
-                let (output, until) = self.wait(wait, input, now)?;
+                let (output, until) = self.wait(name, wait, input, now)?;
                 Ok((output, next_of(&wait.next), until))
             }
-            State::Succeed(s) => {
-                let effective = filter(&s.input_path, input, &self.context).map_err(at)?;
-                let output = filter(&s.output_path, effective, &self.context).map_err(at)?;
+            State::Succeed(s) if self.jsonata(s.query_language) => {
+                let output = match &s.output {
+                    Some(o) => Arc::new(self.scope(name, &input).value(o, "Output").map_err(at)?),
+                    None => input,
+                };
                 Ok((output, Next::End, now))
             }
-            State::Fail(fail) => Err((self.fail(fail, &input).map_err(at)?, now)),
+            State::Succeed(s) => {
+                let env = Env::new(&self.context, &self.vars);
+                let effective = filter(&s.input_path, input, &env).map_err(at)?;
+                let output = filter(&s.output_path, effective, &env).map_err(at)?;
+                Ok((output, Next::End, now))
+            }
+            State::Fail(fail) => Err((self.fail(name, fail, &input).map_err(at)?, now)),
         }
     }
 
-    fn pass(&mut self, pass: &Pass, input: Payload) -> Result<Payload, Failure> {
-        let effective = filter(&pass.input_path, input.clone(), &self.context)?;
+    fn pass(&mut self, name: &str, pass: &Pass, input: Payload) -> Result<Payload, Failure> {
+        if self.jsonata(pass.query_language) {
+            let scope = self.scope(name, &input);
+            let output = match &pass.output {
+                Some(o) => Arc::new(scope.value(o, "Output")?),
+                None => input.clone(),
+            };
+            let assigned = pass
+                .assign
+                .as_ref()
+                .map(|a| scope.assignments(a))
+                .transpose()?;
+            self.assign(assigned)?;
+            return Ok(output);
+        }
+        let effective = filter(
+            &pass.input_path,
+            input.clone(),
+            &Env::new(&self.context, &self.vars),
+        )?;
         let result = match (&pass.parameters, &pass.result) {
             (Some(parameters), _) => Arc::new(template(
                 parameters,
                 &effective,
-                &self.context,
+                &Env::new(&self.context, &self.vars),
                 &mut self.rng,
             )?),
             (None, Some(result)) => Arc::new(result.clone()),
             (None, None) => effective,
         };
+        let assigned = match &pass.assign {
+            Some(a) => Some(self.path_assignments(a, &result)?),
+            None => None,
+        };
         let placed = place(&pass.result_path, input, result)?;
-        filter(&pass.output_path, placed, &self.context)
+        let output = filter(
+            &pass.output_path,
+            placed,
+            &Env::new(&self.context, &self.vars),
+        )?;
+        self.assign(assigned)?;
+        Ok(output)
     }
 
-    fn choice(&mut self, state: &Choice, input: Payload) -> Result<(Payload, String), Failure> {
-        let effective = filter(&state.input_path, input, &self.context)?;
+    fn choice(
+        &mut self,
+        name: &str,
+        state: &Choice,
+        input: Payload,
+    ) -> Result<(Payload, String), Failure> {
+        let no_match = |input: &Value| {
+            Failure::new(
+                failure::NO_CHOICE,
+                format!("no Choice rule matched the input {}", data::preview(input)),
+            )
+        };
+        if self.jsonata(state.query_language) {
+            let scope = self.scope(name, &input);
+            let mut chosen = None;
+            for rule in &state.choices {
+                let holds = match &rule.comparison {
+                    Comparison::Condition(Value::Bool(b)) => *b,
+                    Comparison::Condition(c) => scope.typed(c, "Condition", query::boolean)?,
+                    _ => {
+                        return Err(Failure::runtime(
+                            "a JSONata Choice rule without `Condition`",
+                        ));
+                    }
+                };
+                if holds {
+                    chosen = Some(rule);
+                    break;
+                }
+            }
+            // The chosen rule's Output and Assign, or the state's when no
+            // rule matched (ASL: "Choice Rules", "State Machine Variables").
+            let (output, assign, next) = match chosen {
+                Some(rule) => (&rule.output, &rule.assign, rule.next.clone()),
+                None => (&state.output, &state.assign, state.default.clone()),
+            };
+            let next = next.ok_or_else(|| no_match(&input))?;
+            let output = match output {
+                Some(o) => Arc::new(scope.value(o, "Output")?),
+                None => input.clone(),
+            };
+            let assigned = assign.as_ref().map(|a| scope.assignments(a)).transpose()?;
+            self.assign(assigned)?;
+            return Ok((output, next));
+        }
+        let effective = filter(
+            &state.input_path,
+            input,
+            &Env::new(&self.context, &self.vars),
+        )?;
         let mut chosen = None;
         for rule in &state.choices {
-            if choice::matches(rule, &effective, &self.context)? {
-                chosen = rule.next.clone();
+            if choice::matches(rule, &effective, &Env::new(&self.context, &self.vars))? {
+                chosen = Some(rule);
                 break;
             }
         }
-        let next = chosen.or_else(|| state.default.clone()).ok_or_else(|| {
-            Failure::new(
-                failure::NO_CHOICE,
-                format!(
-                    "no Choice rule matched the input {}",
-                    data::preview(&effective)
-                ),
-            )
-        })?;
-        let output = filter(&state.output_path, effective, &self.context)?;
+        let (assign, next) = match chosen {
+            Some(rule) => (&rule.assign, rule.next.clone()),
+            None => (&state.assign, state.default.clone()),
+        };
+        let next = next.ok_or_else(|| no_match(&effective))?;
+        let assigned = match assign {
+            Some(a) => Some(self.path_assignments(a, &effective)?),
+            None => None,
+        };
+        let output = filter(
+            &state.output_path,
+            effective,
+            &Env::new(&self.context, &self.vars),
+        )?;
+        self.assign(assigned)?;
         Ok((output, next))
     }
 
-    fn wait(&mut self, wait: &Wait, input: Payload, now: i64) -> Result<(Payload, i64), Failed> {
+    fn wait(
+        &mut self,
+        name: &str,
+        wait: &Wait,
+        input: Payload,
+        now: i64,
+    ) -> Result<(Payload, i64), Failed> {
         let at = |f: Failure| (f, now);
-        let effective = filter(&wait.input_path, input, &self.context).map_err(at)?;
+        let after = |seconds: u64| {
+            now.saturating_add((seconds.min(i64::MAX as u64) as i64).saturating_mul(1000))
+        };
+        if self.jsonata(wait.query_language) {
+            let scope = self.scope(name, &input);
+            let until = match (&wait.seconds, &wait.timestamp) {
+                (Some(Setting::Fixed(s)), _) => after(*s),
+                (Some(Setting::Expression(e)), _) => after(
+                    scope
+                        .typed(&Value::String(e.clone()), "Seconds", query::count(0))
+                        .map_err(at)?,
+                ),
+                (None, Some(t)) => {
+                    let text = scope
+                        .typed(&Value::String(t.clone()), "Timestamp", query::string)
+                        .map_err(at)?;
+                    parse_millis(&text).map(|t| t.max(now)).ok_or_else(|| {
+                        at(Failure::new(
+                            query::QUERY_EVALUATION,
+                            format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
+                        ))
+                    })?
+                }
+                (None, None) => now,
+            };
+            let output = match &wait.output {
+                Some(o) => Arc::new(scope.value(o, "Output").map_err(at)?),
+                None => input.clone(),
+            };
+            let assigned = wait
+                .assign
+                .as_ref()
+                .map(|a| scope.assignments(a))
+                .transpose()
+                .map_err(at)?;
+            self.assign(assigned).map_err(at)?;
+            return Ok((output, until));
+        }
+        let effective = filter(
+            &wait.input_path,
+            input,
+            &Env::new(&self.context, &self.vars),
+        )
+        .map_err(at)?;
         let seconds_at = |value: Value, field: &str| -> Result<i64, Failure> {
-            value
-                .as_u64()
-                .map(|s| now.saturating_add((s as i64).saturating_mul(1000)))
-                .ok_or_else(|| {
-                    Failure::runtime(format!(
-                        "{field} must select a non-negative integer, not {}",
-                        data::preview(&value)
-                    ))
-                })
+            value.as_u64().map(after).ok_or_else(|| {
+                Failure::runtime(format!(
+                    "{field} must select a non-negative integer, not {}",
+                    data::preview(&value)
+                ))
+            })
         };
         let stamp_at = |value: Value, field: &str| -> Result<i64, Failure> {
             value
@@ -380,30 +598,48 @@ impl<'t> Engine<'t> {
                     ))
                 })
         };
-        let until = if let Some(s) = wait.seconds {
-            now.saturating_add((s as i64).saturating_mul(1000))
+        let env = Env::new(&self.context, &self.vars);
+        let until = if let Some(s) = wait.seconds.as_ref().and_then(Setting::fixed) {
+            after(*s)
         } else if let Some(t) = &wait.timestamp {
             stamp_at(Value::String(t.clone()), "Timestamp").map_err(at)?
         } else if let Some(p) = &wait.seconds_path {
-            seconds_at(
-                data::read(p, &effective, &self.context).map_err(at)?,
-                "SecondsPath",
-            )
-            .map_err(at)?
+            seconds_at(data::read(p, &effective, &env).map_err(at)?, "SecondsPath").map_err(at)?
         } else if let Some(p) = &wait.timestamp_path {
             stamp_at(
-                data::read(p, &effective, &self.context).map_err(at)?,
+                data::read(p, &effective, &env).map_err(at)?,
                 "TimestampPath",
             )
             .map_err(at)?
         } else {
             now
         };
-        let output = filter(&wait.output_path, effective, &self.context).map_err(at)?;
+        let assigned = match &wait.assign {
+            Some(a) => Some(self.path_assignments(a, &effective).map_err(at)?),
+            None => None,
+        };
+        let output = filter(
+            &wait.output_path,
+            effective,
+            &Env::new(&self.context, &self.vars),
+        )
+        .map_err(at)?;
+        self.assign(assigned).map_err(at)?;
         Ok((output, until))
     }
 
-    fn fail(&mut self, fail: &Fail, input: &Value) -> Result<Failure, Failure> {
+    fn fail(&mut self, name: &str, fail: &Fail, input: &Value) -> Result<Failure, Failure> {
+        if self.jsonata(fail.query_language) {
+            let scope = self.scope(name, input);
+            let text = |fixed: &Option<String>, field: &str| match fixed {
+                Some(t) => scope.typed(&Value::String(t.clone()), field, query::string),
+                None => Ok(String::new()),
+            };
+            return Ok(Failure::new(
+                text(&fail.error, "Error")?,
+                text(&fail.cause, "Cause")?,
+            ));
+        }
         let text = |engine: &mut Self,
                     fixed: &Option<String>,
                     path: &Option<String>|
@@ -414,10 +650,11 @@ impl<'t> Engine<'t> {
             let Some(path) = path else {
                 return Ok(String::new());
             };
+            let env = Env::new(&engine.context, &engine.vars);
             let value = if crate::asl::intrinsic::is_call(path) {
-                intrinsics::evaluate(path, input, &engine.context, &mut engine.rng)?
+                intrinsics::evaluate(path, input, &env, &mut engine.rng)?
             } else {
-                data::read(path, input, &engine.context)?
+                data::read(path, input, &env)?
             };
             value.as_str().map(str::to_string).ok_or_else(|| {
                 Failure::runtime(format!(
@@ -437,6 +674,7 @@ impl<'t> Engine<'t> {
     fn with_retries(
         &mut self,
         name: &str,
+        jsonata: bool,
         retriers: &[Retrier],
         catchers: &[Catcher],
         next: &Option<String>,
@@ -447,8 +685,13 @@ impl<'t> Engine<'t> {
         let mut counts = vec![0u64; retriers.len()];
         let mut retries = 0;
         loop {
+            self.pending = None;
             let (failure, at) = match attempt(self, input.clone(), now) {
-                Ok((output, at)) => return Ok((output, next_of(next), at)),
+                Ok((output, at)) => {
+                    let assigned = self.pending.take();
+                    self.assign(assigned).map_err(|f| (f, at))?;
+                    return Ok((output, next_of(next), at));
+                }
                 Err(failed) => failed,
             };
             now = at;
@@ -490,8 +733,37 @@ impl<'t> Engine<'t> {
                     ..Detail::named(name).with_failure(&failure)
                 },
             )?;
-            let path = catcher.result_path.clone().or(Some(Some("$".into())));
-            let output = place(&path, input, Arc::new(failure.to_json())).map_err(|f| (f, now))?;
+            let error_output = failure.to_json();
+            let fail = |f: Failure| (f, now);
+            // A catcher's Assign, not the state's, is evaluated; it assigns
+            // in the scope the state is in (AWS: "Passing data between
+            // states with variables").
+            let (output, assigned) = if jsonata {
+                let mut scope = self.scope(name, &input);
+                scope.error_output = Some(&error_output);
+                let output = match &catcher.output {
+                    Some(o) => scope.value(o, "Output").map_err(fail)?,
+                    None => error_output.clone(),
+                };
+                let assigned = catcher
+                    .assign
+                    .as_ref()
+                    .map(|a| scope.assignments(a))
+                    .transpose()
+                    .map_err(fail)?;
+                (Arc::new(output), assigned)
+            } else {
+                let assigned = match &catcher.assign {
+                    Some(a) => Some(self.path_assignments(a, &error_output).map_err(fail)?),
+                    None => None,
+                };
+                let path = catcher.result_path.clone().or(Some(Some("$".into())));
+                (
+                    place(&path, input, Arc::new(error_output)).map_err(fail)?,
+                    assigned,
+                )
+            };
+            self.assign(assigned).map_err(fail)?;
             return Ok((output, Next::State(catcher.next.clone()), now));
         }
     }
@@ -523,20 +795,48 @@ impl<'t> Engine<'t> {
         now: i64,
     ) -> Result<(Payload, i64), Failed> {
         let at = |f: Failure| (f, now);
-        let effective = filter(&task.input_path, input.clone(), &self.context).map_err(at)?;
-        let arguments = match &task.parameters {
-            Some(p) => Arc::new(template(p, &effective, &self.context, &mut self.rng).map_err(at)?),
-            None => effective.clone(),
+        let jsonata = self.jsonata(task.query_language);
+        let millis = |s: u64| (s.min(i64::MAX as u64 / 1000) as i64) * 1000;
+        let (arguments, timeout, heartbeat) = if jsonata {
+            let scope = self.scope(name, &input);
+            let arguments = match &task.arguments {
+                Some(a) => Arc::new(scope.value(a, "Arguments").map_err(at)?),
+                None => input.clone(),
+            };
+            let seconds = |setting: &Option<Setting<u64>>, field: &str| match setting {
+                Some(Setting::Fixed(s)) => Ok(Some(millis(*s))),
+                Some(Setting::Expression(e)) => scope
+                    .typed(&Value::String(e.clone()), field, query::count(1))
+                    .map(|s| Some(millis(s))),
+                None => Ok(None),
+            };
+            let timeout = seconds(&task.timeout_seconds, "TimeoutSeconds").map_err(at)?;
+            let heartbeat = seconds(&task.heartbeat_seconds, "HeartbeatSeconds").map_err(at)?;
+            (arguments, timeout, heartbeat)
+        } else {
+            let env = Env::new(&self.context, &self.vars);
+            let effective = filter(&task.input_path, input.clone(), &env).map_err(at)?;
+            let arguments = match &task.parameters {
+                Some(p) => Arc::new(template(p, &effective, &env, &mut self.rng).map_err(at)?),
+                None => effective.clone(),
+            };
+            let path_seconds = |path: &Option<String>| -> Result<Option<i64>, Failure> {
+                match path {
+                    Some(p) => Ok(data::read(p, &effective, &env)?.as_u64().map(millis)),
+                    None => Ok(None),
+                }
+            };
+            let timeout = match task.timeout_seconds.as_ref().and_then(Setting::fixed) {
+                Some(s) => Some(millis(*s)),
+                None => path_seconds(&task.timeout_seconds_path).map_err(at)?,
+            };
+            let heartbeat = match task.heartbeat_seconds.as_ref().and_then(Setting::fixed) {
+                Some(s) => Some(millis(*s)),
+                None => path_seconds(&task.heartbeat_seconds_path).map_err(at)?,
+            };
+            (arguments, timeout, heartbeat)
         };
         within_limit(&arguments, "task input", self.limits.max_payload).map_err(at)?;
-        let timeout = match (&task.timeout_seconds, &task.timeout_seconds_path) {
-            (Some(s), _) => Some(*s as i64 * 1000),
-            (None, Some(p)) => data::read(p, &effective, &self.context)
-                .map_err(at)?
-                .as_u64()
-                .map(|s| s as i64 * 1000),
-            (None, None) => None,
-        };
         self.event(now, "TaskScheduled", {
             let mut d = Detail {
                 input: Some(arguments.clone()),
@@ -551,7 +851,6 @@ impl<'t> Engine<'t> {
             source,
         } = self.tasks.call(name, &task.resource, &arguments);
         let end = now + millis.max(0);
-        let heartbeat = task.heartbeat_seconds.map(|s| s as i64 * 1000);
         // Nothing in a dry run sends heartbeats: a task that outlasts its
         // heartbeat interval (and ends before its timeout) misses one.
         let expired = match (heartbeat, timeout) {
@@ -603,15 +902,21 @@ impl<'t> Engine<'t> {
         )?;
         let at_end = |f: Failure| (f, end);
         within_limit(&raw, "task result", self.limits.max_payload).map_err(at_end)?;
-        let selected = match &task.result_selector {
-            Some(selector) => {
-                Arc::new(template(selector, &raw, &self.context, &mut self.rng).map_err(at_end)?)
-            }
-            None => raw,
-        };
-        let placed = place(&task.result_path, input, selected).map_err(at_end)?;
-        let output = filter(&task.output_path, placed, &self.context).map_err(at_end)?;
-        within_limit(&output, "state output", self.limits.max_payload).map_err(at_end)?;
+        let output = self
+            .result_to_output(
+                name,
+                jsonata,
+                Outputs {
+                    selector: &task.result_selector,
+                    result_path: &task.result_path,
+                    output_path: &task.output_path,
+                    output: &task.output,
+                    assign: &task.assign,
+                },
+                input,
+                raw,
+            )
+            .map_err(at_end)?;
         Ok((output, end))
     }
 
@@ -630,16 +935,26 @@ impl<'t> Engine<'t> {
 
     fn parallel(
         &mut self,
+        name: &str,
         state: &Parallel,
         input: Payload,
         now: i64,
     ) -> Result<(Payload, i64), Failed> {
         self.nested(now)?;
         let at = |f: Failure| (f, now);
-        let effective = filter(&state.input_path, input.clone(), &self.context).map_err(at)?;
-        let branch_input = match &state.parameters {
-            Some(p) => Arc::new(template(p, &effective, &self.context, &mut self.rng).map_err(at)?),
-            None => effective,
+        let jsonata = self.jsonata(state.query_language);
+        let branch_input = if jsonata {
+            match &state.arguments {
+                Some(a) => Arc::new(self.scope(name, &input).value(a, "Arguments").map_err(at)?),
+                None => input.clone(),
+            }
+        } else {
+            let env = Env::new(&self.context, &self.vars);
+            let effective = filter(&state.input_path, input.clone(), &env).map_err(at)?;
+            match &state.parameters {
+                Some(p) => Arc::new(template(p, &effective, &env, &mut self.rng).map_err(at)?),
+                None => effective,
+            }
         };
         self.event(now, "ParallelStateStarted", Detail::default())?;
         let mut forks: Vec<Engine<'t>> = state.branches.iter().map(|_| self.fork()).collect();
@@ -681,22 +996,64 @@ impl<'t> Engine<'t> {
             "ParallelStateSucceeded",
         )?;
         self.finish(
-            &state.result_selector,
-            &state.result_path,
-            &state.output_path,
+            name,
+            jsonata,
+            Outputs {
+                selector: &state.result_selector,
+                result_path: &state.result_path,
+                output_path: &state.output_path,
+                output: &state.output,
+                assign: &state.assign,
+            },
             input,
             outputs,
             end,
         )
     }
 
-    fn map(&mut self, state: &Map, input: Payload, now: i64) -> Result<(Payload, i64), Failed> {
+    fn map(
+        &mut self,
+        name: &str,
+        state: &Map,
+        input: Payload,
+        now: i64,
+    ) -> Result<(Payload, i64), Failed> {
         self.nested(now)?;
         let at = |f: Failure| (f, now);
-        let effective = filter(&state.input_path, input.clone(), &self.context).map_err(at)?;
-        let items = match &state.items_path {
-            Some(p) => data::read(p, &effective, &self.context).map_err(at)?,
-            None => Value::clone(&effective),
+        let jsonata = self.jsonata(state.query_language);
+        let (effective, items, concurrency) = if jsonata {
+            let scope = self.scope(name, &input);
+            let items = match &state.items {
+                Some(i) => Value::Array(scope.typed(i, "Items", query::array).map_err(at)?),
+                None => Value::clone(&input),
+            };
+            let concurrency = match &state.max_concurrency {
+                Some(Setting::Fixed(n)) => *n,
+                Some(Setting::Expression(e)) => scope
+                    .typed(&Value::String(e.clone()), "MaxConcurrency", query::count(0))
+                    .map_err(at)?,
+                None => 0,
+            };
+            (input.clone(), items, concurrency as usize)
+        } else {
+            let env = Env::new(&self.context, &self.vars);
+            let effective = filter(&state.input_path, input.clone(), &env).map_err(at)?;
+            let items = match &state.items_path {
+                Some(p) => data::read(p, &effective, &env).map_err(at)?,
+                None => Value::clone(&effective),
+            };
+            let concurrency = match (
+                state.max_concurrency.as_ref().and_then(Setting::fixed),
+                &state.max_concurrency_path,
+            ) {
+                (Some(n), _) => *n as usize,
+                (None, Some(p)) => data::read(p, &effective, &env)
+                    .map_err(at)?
+                    .as_u64()
+                    .unwrap_or(0) as usize,
+                (None, None) => 0,
+            };
+            (effective, items, concurrency)
         };
         let Value::Array(items) = items else {
             return Err(at(Failure::runtime(format!(
@@ -711,18 +1068,24 @@ impl<'t> Engine<'t> {
                 self.limits.max_map_items
             ))));
         }
-        let concurrency = match (&state.max_concurrency, &state.max_concurrency_path) {
-            (Some(n), _) => *n as usize,
-            (None, Some(p)) => data::read(p, &effective, &self.context)
-                .map_err(at)?
-                .as_u64()
-                .unwrap_or(0) as usize,
-            (None, None) => 0,
-        };
         let Some(processor) = state.item_processor.as_ref().or(state.iterator.as_ref()) else {
             return Err(at(Failure::runtime("a Map without a processor")));
         };
-        let selector = state.item_selector.as_ref().or(state.parameters.as_ref());
+        let selector = state
+            .item_selector
+            .as_ref()
+            .or(state.parameters.as_ref())
+            .map(|template| Selector {
+                template,
+                jsonata,
+                state: name,
+            });
+        // AWS: a Distributed Map's iterations cannot read the variables
+        // outside it.
+        let isolated = processor
+            .processor_config
+            .as_ref()
+            .is_some_and(|c| c.mode == "DISTRIBUTED");
         self.event(
             now,
             "MapStateStarted",
@@ -732,13 +1095,20 @@ impl<'t> Engine<'t> {
             let inputs = items
                 .into_iter()
                 .enumerate()
-                .map(|(index, item)| self.iteration_input(selector, &effective, index, item, now))
+                .map(|(index, item)| self.iteration_input(&selector, &effective, index, item, now))
                 .collect::<Result<Vec<_>, _>>()?;
-            let (outputs, end) = self.map_on_threads(processor, inputs, concurrency, now)?;
+            let (outputs, end) =
+                self.map_on_threads(processor, inputs, concurrency, isolated, now)?;
             return self.finish(
-                &state.result_selector,
-                &state.result_path,
-                &state.output_path,
+                name,
+                jsonata,
+                Outputs {
+                    selector: &state.result_selector,
+                    result_path: &state.result_path,
+                    output_path: &state.output_path,
+                    output: &state.output,
+                    assign: &state.assign,
+                },
                 input,
                 outputs,
                 end,
@@ -756,19 +1126,28 @@ impl<'t> Engine<'t> {
             } else {
                 slots.pop().map_or(now, |Reverse(t)| t.max(now))
             };
-            let iteration_input = self.iteration_input(selector, &effective, index, item, start)?;
+            let iteration_input =
+                self.iteration_input(&selector, &effective, index, item, start)?;
             self.event(
                 start,
                 "MapIterationStarted",
                 Detail::default().with_index(index),
             )?;
             let saved = self.context.get("State").cloned();
+            // The iteration's own scope, dropped when it ends.
+            let scope = if isolated {
+                Vars::default()
+            } else {
+                self.vars.inner()
+            };
+            let outer = std::mem::replace(&mut self.vars, scope);
             let run = self.run_states(
                 &processor.states,
                 &processor.start_at,
                 iteration_input,
                 start,
             );
+            self.vars = outer;
             if let (Some(saved), Value::Object(ctx)) = (saved, &mut self.context) {
                 ctx.insert("State".into(), saved);
             }
@@ -800,9 +1179,15 @@ impl<'t> Engine<'t> {
         self.depth -= 1;
         self.settle(first_failure, end, "MapStateFailed", "MapStateSucceeded")?;
         self.finish(
-            &state.result_selector,
-            &state.result_path,
-            &state.output_path,
+            name,
+            jsonata,
+            Outputs {
+                selector: &state.result_selector,
+                result_path: &state.result_path,
+                output_path: &state.output_path,
+                output: &state.output,
+                assign: &state.assign,
+            },
             input,
             outputs,
             end,
@@ -826,16 +1211,16 @@ impl<'t> Engine<'t> {
     }
 
     /// An iteration's input: the item, or the ItemSelector evaluated with
-    /// `$$.Map.Item` set.
+    /// `$$.Map.Item` (JSONata: `$states.context.Map.Item`) set.
     fn iteration_input(
         &mut self,
-        selector: Option<&Value>,
+        selector: &Option<Selector>,
         effective: &Value,
         index: usize,
         item: Value,
         at: i64,
     ) -> Result<Payload, Failed> {
-        let Some(t) = selector else {
+        let Some(selector) = selector else {
             return Ok(Arc::new(item));
         };
         if let Value::Object(ctx) = &mut self.context {
@@ -844,7 +1229,17 @@ impl<'t> Engine<'t> {
                 json!({ "Item": { "Index": index, "Value": item } }),
             );
         }
-        let built = template(t, effective, &self.context, &mut self.rng);
+        let built = if selector.jsonata {
+            self.scope(selector.state, effective)
+                .value(selector.template, "ItemSelector")
+        } else {
+            template(
+                selector.template,
+                effective,
+                &Env::new(&self.context, &self.vars),
+                &mut self.rng,
+            )
+        };
         if let Value::Object(ctx) = &mut self.context {
             ctx.remove("Map");
         }
@@ -859,6 +1254,7 @@ impl<'t> Engine<'t> {
         processor: &crate::asl::SubMachine,
         inputs: Vec<Payload>,
         concurrency: usize,
+        isolated: bool,
         now: i64,
     ) -> Result<(Vec<Payload>, i64), Failed> {
         const MAX_THREADS: usize = 64;
@@ -883,9 +1279,14 @@ impl<'t> Engine<'t> {
         type Done = (usize, Vec<Event>, Result<(Payload, i64), Failed>);
         let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(count));
         let mut forks: Vec<Engine<'t>> = (0..workers).map(|_| self.fork()).collect();
+        let fresh = if isolated {
+            Vars::default()
+        } else {
+            self.vars.inner()
+        };
         std::thread::scope(|scope| {
             for fork in &mut forks {
-                let (pending, stop, done) = (&pending, &stop, &done);
+                let (pending, stop, done, fresh) = (&pending, &stop, &done, &fresh);
                 scope.spawn(move || {
                     loop {
                         if stop.load(Ordering::Relaxed) {
@@ -896,6 +1297,8 @@ impl<'t> Engine<'t> {
                             break;
                         };
                         let start = clock.start + clock.origin.elapsed().as_millis() as i64;
+                        // Each iteration starts from a scope of its own.
+                        fork.vars = fresh.clone();
                         let index_detail = || Detail::default().with_index(index);
                         let mut run = fork
                             .event(start, "MapIterationStarted", index_detail())
@@ -958,33 +1361,94 @@ impl<'t> Engine<'t> {
         Ok((outputs, end))
     }
 
-    /// ResultSelector → ResultPath → OutputPath after Parallel or Map.
+    /// A Parallel's or Map's result array, turned into the state output.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &mut self,
-        selector: &Option<Value>,
-        result_path: &Option<Option<String>>,
-        output_path: &Option<Option<String>>,
+        name: &str,
+        jsonata: bool,
+        fields: Outputs,
         input: Payload,
         outputs: Vec<Payload>,
         at: i64,
     ) -> Result<(Payload, i64), Failed> {
-        let fail = |f: Failure| (f, at);
         // The outputs are copied into one array only when something reads
         // it: `ResultPath: null` with no selector drops it unseen.
-        let dropped = selector.is_none() && *result_path == Some(None);
-        let result = || Value::Array(outputs.into_iter().map(Arc::unwrap_or_clone).collect());
-        let selected = match selector {
-            _ if dropped => Arc::new(Value::Null),
-            Some(s) => {
-                Arc::new(template(s, &result(), &self.context, &mut self.rng).map_err(fail)?)
-            }
-            None => Arc::new(result()),
+        let dropped = !jsonata
+            && fields.selector.is_none()
+            && fields.assign.is_none()
+            && *fields.result_path == Some(None);
+        let result = if dropped {
+            Arc::new(Value::Null)
+        } else {
+            Arc::new(Value::Array(
+                outputs.into_iter().map(Arc::unwrap_or_clone).collect(),
+            ))
         };
-        let placed = place(result_path, input, selected).map_err(fail)?;
-        let output = filter(output_path, placed, &self.context).map_err(fail)?;
-        within_limit(&output, "state output", self.limits.max_payload).map_err(fail)?;
-        Ok((output, at))
+        self.result_to_output(name, jsonata, fields, input, result)
+            .map(|output| (output, at))
+            .map_err(|f| (f, at))
     }
+
+    /// A Task's, Parallel's or Map's result, turned into the state output:
+    /// in JSONata by `Output` (default: the result), in JSONPath by
+    /// ResultSelector, ResultPath and OutputPath. `Assign` is computed
+    /// alongside, from the same result, and assigned once the state
+    /// succeeds.
+    fn result_to_output(
+        &mut self,
+        name: &str,
+        jsonata: bool,
+        fields: Outputs,
+        input: Payload,
+        result: Payload,
+    ) -> Result<Payload, Failure> {
+        let (output, assigned) = if jsonata {
+            let mut scope = self.scope(name, &input);
+            scope.result = Some(&result);
+            let output = match fields.output {
+                Some(o) => Arc::new(scope.value(o, "Output")?),
+                None => result.clone(),
+            };
+            let assigned = fields
+                .assign
+                .as_ref()
+                .map(|a| scope.assignments(a))
+                .transpose()?;
+            (output, assigned)
+        } else {
+            let assigned = match fields.assign {
+                Some(a) => Some(self.path_assignments(a, &result)?),
+                None => None,
+            };
+            let env = Env::new(&self.context, &self.vars);
+            let selected = match fields.selector {
+                Some(s) => Arc::new(template(s, &result, &env, &mut self.rng)?),
+                None => result,
+            };
+            let placed = place(fields.result_path, input, selected)?;
+            (filter(fields.output_path, placed, &env)?, assigned)
+        };
+        within_limit(&output, "state output", self.limits.max_payload)?;
+        self.pending = assigned;
+        Ok(output)
+    }
+}
+
+/// The fields that turn a result into a state's output.
+struct Outputs<'a> {
+    selector: &'a Option<Value>,
+    result_path: &'a Option<Option<String>>,
+    output_path: &'a Option<Option<String>>,
+    output: &'a Option<Value>,
+    assign: &'a Option<Value>,
+}
+
+/// A Map's ItemSelector (or Parameters), and how to evaluate it.
+struct Selector<'a> {
+    template: &'a Value,
+    jsonata: bool,
+    state: &'a str,
 }
 
 fn next_of(next: &Option<String>) -> Next {

@@ -61,6 +61,8 @@ pub struct More {
     /// Whether a task's response came from a mock, a local program, or
     /// nowhere (an unmocked task answers `{}`).
     pub source: Option<&'static str>,
+    /// What a state assigned, on its exited event.
+    pub assigned_variables: Option<Assigned>,
 }
 
 const NOTHING_MORE: &More = &More {
@@ -69,7 +71,24 @@ const NOTHING_MORE: &More = &More {
     cause: None,
     wait_seconds: None,
     source: None,
+    assigned_variables: None,
 };
+
+/// Variables and their new values, written as AWS's history writes them:
+/// each value as JSON text (`"assignedVariables": {"n": "42"}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned(pub Vec<(String, Payload)>);
+
+impl Serialize for Assigned {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            m.serialize_entry(name, &value.to_string())?;
+        }
+        m.end()
+    }
+}
 
 /// Flat, in the order the fields always had, as if `more` were not boxed.
 impl Serialize for Detail {
@@ -85,7 +104,7 @@ impl Serialize for Detail {
             }
         }
         let more = self.more();
-        let mut m = s.serialize_struct("Detail", 9)?;
+        let mut m = s.serialize_struct("Detail", 10)?;
         field(&mut m, "name", &self.name)?;
         field(&mut m, "resource", &more.resource)?;
         field(&mut m, "index", &self.index)?;
@@ -95,6 +114,7 @@ impl Serialize for Detail {
         field(&mut m, "cause", &more.cause)?;
         field(&mut m, "waitSeconds", &more.wait_seconds)?;
         field(&mut m, "source", &more.source)?;
+        field(&mut m, "assignedVariables", &more.assigned_variables)?;
         m.end()
     }
 }

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use rand::{Rng as _, SeedableRng};
 use serde_json::{Map, Value};
 
-use super::data::{self, kind};
+use super::data::{self, Env, kind};
 use super::failure::{self, Failure};
 use crate::asl::intrinsic::{self, ArgKind, Call};
 use crate::path::{self, Selection};
@@ -42,12 +42,7 @@ impl Rng {
 const MAX_RANGE: i64 = 1000;
 
 /// Evaluates a call written in a `.$` field, `ErrorPath` or `CausePath`.
-pub fn evaluate(
-    text: &str,
-    data: &Value,
-    context: &Value,
-    rng: &mut Rng,
-) -> Result<Value, Failure> {
+pub fn evaluate(text: &str, data: &Value, env: &Env<'_>, rng: &mut Rng) -> Result<Value, Failure> {
     let cached = CALLS.with(|c| c.borrow().get(text).cloned());
     let call = match cached {
         Some(call) => call,
@@ -66,7 +61,7 @@ pub fn evaluate(
             call
         }
     };
-    call_value(&call, data, context, rng)
+    call_value(&call, data, env, rng)
 }
 
 thread_local! {
@@ -78,15 +73,15 @@ fn fail(name: &str, why: impl std::fmt::Display) -> Failure {
     Failure::new(failure::INTRINSIC, format!("{name}: {why}"))
 }
 
-fn call_value(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<Value, Failure> {
+fn call_value(call: &Call, data: &Value, env: &Env<'_>, rng: &mut Rng) -> Result<Value, Failure> {
     let name = call.name.as_str();
     if name == "States.Format" {
-        return format(call, data, context, rng);
+        return format(call, data, env, rng);
     }
     let args: Vec<Value> = call
         .args
         .iter()
-        .map(|arg| argument(&arg.kind, data, context, rng))
+        .map(|arg| argument(&arg.kind, data, env, rng))
         .collect::<Result<_, _>>()?;
     let arity = |n: usize| -> Result<(), Failure> {
         if args.len() == n {
@@ -234,12 +229,14 @@ fn call_value(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Resu
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            Value::String(hash(string(1)?, input.as_bytes()).ok_or_else(|| {
-                fail(
-                    name,
-                    "the algorithm is one of MD5, SHA-1, SHA-256, SHA-384, SHA-512",
-                )
-            })?)
+            Value::String(
+                crate::asl::digest::hex(string(1)?, input.as_bytes()).ok_or_else(|| {
+                    fail(
+                        name,
+                        "the algorithm is one of MD5, SHA-1, SHA-256, SHA-384, SHA-512",
+                    )
+                })?,
+            )
         }
         "States.JsonMerge" => {
             arity(3)?;
@@ -308,13 +305,13 @@ fn call_value(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Resu
     })
 }
 
-fn argument(arg: &ArgKind, data: &Value, context: &Value, rng: &mut Rng) -> Result<Value, Failure> {
+fn argument(arg: &ArgKind, data: &Value, env: &Env<'_>, rng: &mut Rng) -> Result<Value, Failure> {
     Ok(match arg {
         ArgKind::String(raw) => Value::String(intrinsic::unescape(raw)),
         ArgKind::Number(n) => Value::Number(n.clone()),
         ArgKind::Bool(b) => Value::Bool(*b),
         ArgKind::Null => Value::Null,
-        ArgKind::Path(p) => match path::select(p, data, context) {
+        ArgKind::Path(p) => match path::select(p, data::root(p, data, env)?, env.context) {
             Selection::One(v) => v.clone(),
             Selection::Many(vs) => Value::Array(vs.into_iter().cloned().collect()),
             Selection::Missing => {
@@ -324,13 +321,13 @@ fn argument(arg: &ArgKind, data: &Value, context: &Value, rng: &mut Rng) -> Resu
                 )));
             }
         },
-        ArgKind::Call(inner) => call_value(inner, data, context, rng)?,
+        ArgKind::Call(inner) => call_value(inner, data, env, rng)?,
     })
 }
 
 /// `States.Format`: each unescaped `{}` in the template takes the next
 /// argument (strings as they are, other values as JSON).
-fn format(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<Value, Failure> {
+fn format(call: &Call, data: &Value, env: &Env<'_>, rng: &mut Rng) -> Result<Value, Failure> {
     let name = "States.Format";
     let Some((first, rest)) = call.args.split_first() else {
         return Err(fail(name, "needs a template"));
@@ -338,7 +335,7 @@ fn format(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<V
     // A literal template keeps its escapes; one read from a path has none.
     let raw = match &first.kind {
         ArgKind::String(raw) => raw.clone(),
-        other => match argument(other, data, context, rng)? {
+        other => match argument(other, data, env, rng)? {
             Value::String(s) => s.replace('\\', "\\\\"),
             v => {
                 return Err(fail(
@@ -350,7 +347,7 @@ fn format(call: &Call, data: &Value, context: &Value, rng: &mut Rng) -> Result<V
     };
     let mut values = rest
         .iter()
-        .map(|a| argument(&a.kind, data, context, rng))
+        .map(|a| argument(&a.kind, data, env, rng))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter();
     let mut out = String::with_capacity(raw.len());
@@ -410,19 +407,6 @@ fn java_text(value: &Value) -> String {
     }
 }
 
-fn hash(algorithm: &str, data: &[u8]) -> Option<String> {
-    use sha2::Digest;
-    let bytes: Vec<u8> = match algorithm {
-        "MD5" => md5::Md5::digest(data).to_vec(),
-        "SHA-1" => sha1::Sha1::digest(data).to_vec(),
-        "SHA-256" => sha2::Sha256::digest(data).to_vec(),
-        "SHA-384" => sha2::Sha384::digest(data).to_vec(),
-        "SHA-512" => sha2::Sha512::digest(data).to_vec(),
-        _ => return None,
-    };
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,7 +414,12 @@ mod tests {
 
     fn eval(text: &str) -> Result<Value, Failure> {
         let data = json!({"a": [1, 2, 2, 3], "s": "a,b,,c", "o": {"x": 1}, "n": "it's"});
-        evaluate(text, &data, &json!({}), &mut Rng::seeded(7))
+        evaluate(
+            text,
+            &data,
+            &Env::new(&json!({}), &super::super::vars::Vars::default()),
+            &mut Rng::seeded(7),
+        )
     }
 
     #[test]

@@ -13,8 +13,10 @@ mod engine;
 mod failure;
 mod history;
 mod intrinsics;
+mod jsonata;
 mod tasks;
 mod time;
+mod vars;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -103,7 +105,9 @@ pub fn run(
         origin: std::time::Instant::now(),
         start: options.start,
     });
-    engine.uses_context = crate::asl::write(machine).contains("$$");
+    let text = crate::asl::write(machine);
+    engine.uses_context = text.contains("$$") || text.contains("$states");
+    engine.language = machine.query_language.unwrap_or_default();
     engine.deadline = machine.timeout_seconds.map(|s| {
         options
             .start

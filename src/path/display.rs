@@ -27,6 +27,9 @@ impl fmt::Display for JsonPath {
     /// Canonical text: dot notation where possible, `[*]`, single quotes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.context { "$$" } else { "$" })?;
+        if let Some(name) = &self.variable {
+            f.write_str(name)?;
+        }
         self.steps.iter().try_for_each(|step| write!(f, "{step}"))
     }
 }

@@ -30,10 +30,12 @@ use parser::Parser;
 /// Deepest nesting of filters, `(` groups and `!` in one path (see `TOO_DEEP`).
 pub const MAX_FILTER_DEPTH: usize = 64;
 
-/// A parsed path; `context` is true for `$$` paths (the Context Object).
+/// A parsed path; `context` is true for `$$` paths (the Context Object),
+/// `variable` names the state machine variable of a `$name` path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonPath {
     pub context: bool,
+    pub variable: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -179,6 +181,20 @@ pub fn parse(text: &str) -> Result<JsonPath, PathError> {
         src: text,
         pos: 0,
         depth: 0,
+        variables: false,
+    }
+    .root()
+}
+
+/// Parses a path of an ASL definition, where `$name` reads the state
+/// machine variable `name` (flows have no variables: there `$name` is a
+/// misspelt `$.name`).
+pub fn parse_asl(text: &str) -> Result<JsonPath, PathError> {
+    Parser {
+        src: text,
+        pos: 0,
+        depth: 0,
+        variables: true,
     }
     .root()
 }

@@ -8,6 +8,8 @@ pub(super) struct Parser<'a> {
     pub(super) src: &'a str,
     pub(super) pos: usize,
     pub(super) depth: usize,
+    /// Whether `$name` is a variable (ASL) or an error (flows).
+    pub(super) variables: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -54,8 +56,20 @@ impl<'a> Parser<'a> {
             return Err(self.here(NO_ROOT));
         }
         let context = self.eat("$");
+        // `$name`: a variable (AWS: a Unicode identifier).
+        let variable = (self.variables
+            && !context
+            && self.peek().is_some_and(|c| c == '_' || c.is_alphabetic()))
+        .then(|| {
+            self.take_while(|c| c == '_' || c.is_alphanumeric())
+                .to_string()
+        });
         let steps = self.steps(false)?;
-        Ok(JsonPath { context, steps })
+        Ok(JsonPath {
+            context,
+            variable,
+            steps,
+        })
     }
 
     /// Steps up to the end of the text, or in a filter up to the first character that

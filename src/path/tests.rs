@@ -161,6 +161,7 @@ fn parses_the_expected_structure() {
         ok("$.a[2].b"),
         JsonPath {
             context: false,
+            variable: None,
             steps: vec![field("a"), Step::Index(2), field("b")]
         }
     );
@@ -168,6 +169,7 @@ fn parses_the_expected_structure() {
         ok("$$.Task.Token"),
         JsonPath {
             context: true,
+            variable: None,
             steps: vec![field("Task"), field("Token")]
         }
     );
@@ -543,6 +545,7 @@ fn field_prefix_stops_at_the_first_non_field() {
 fn displays_hand_built_values() {
     let path = JsonPath {
         context: false,
+        variable: None,
         steps: vec![
             field("a.b"),
             field("x\ny"),
@@ -583,6 +586,7 @@ fn displays_hand_built_values() {
     );
     let path = JsonPath {
         context: true,
+        variable: None,
         steps: vec![Step::Filter(expr)],
     };
     assert_eq!(

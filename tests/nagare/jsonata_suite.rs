@@ -198,9 +198,12 @@ fn passes(case: &Case) -> Result<(), String> {
         ..Limits::default()
     };
     let got = jsonata::compile(&case.expr).and_then(|expr| {
-        let bound: Vec<(&str, &Value)> =
-            case.bindings.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        jsonata::evaluate(&expr, case.input.as_ref(), &bound, limits)
+        let bound: Vec<(&str, Value)> = case
+            .bindings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        jsonata::evaluate_standard(&expr, case.input.as_ref(), bound, limits)
     });
     match (&case.expected, &got) {
         (Expected::Result(want), Ok(Some(value))) if same(want, value) => Ok(()),

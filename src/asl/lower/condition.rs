@@ -49,6 +49,8 @@ fn bare(comparison: Comparison) -> ChoiceRule {
         comparison,
         next: None,
         comment: None,
+        assign: None,
+        output: None,
     }
 }
 

@@ -323,6 +323,8 @@ impl<'a> Lowerer<'a> {
                     error_equals: vec![route_error(&self.stages[h].name.name)],
                     next: routed_entry(&self.stages[h].name.name),
                     result_path: Some(Some("$.routed".into())),
+                    output: None,
+                    assign: None,
                     comment: None,
                 })
                 .collect()
@@ -468,7 +470,7 @@ impl<'a> Lowerer<'a> {
                         start_at: inner,
                         states,
                     }),
-                    max_concurrency: concurrency.map(|c| c.node),
+                    max_concurrency: concurrency.map(|c| crate::asl::Setting::Fixed(c.node)),
                     result_path: Some(Some(step_path(self.keys.key(&name)))),
                     catch,
                     next: next_state,

@@ -34,6 +34,8 @@ impl Lowerer<'_> {
                     error_equals: errors,
                     next: handler_name,
                     result_path: Some(Some("$.error".into())),
+                    output: None,
+                    assign: None,
                     comment: None,
                 });
                 continue;
@@ -67,6 +69,8 @@ impl Lowerer<'_> {
                 error_equals: errors,
                 next: encode,
                 result_path: Some(Some("$.error".into())),
+                output: None,
+                assign: None,
                 comment: None,
             });
         }

@@ -6,8 +6,8 @@ use serde_json::{Map as JsonMap, Value as Json};
 use super::super::integrations::task_call;
 use super::super::template::{insert, object_template, template};
 use super::super::{
-    Catcher, Choice, ChoiceRule, Comparison, Fail, JitterStrategy, Operator, Pass, Retrier, State,
-    Succeed, Task, Wait,
+    Catcher, Choice, ChoiceRule, Comparison, Fail, JitterStrategy, Operator, Pass, Retrier,
+    Setting, State, Succeed, Task, Wait,
 };
 use super::{Lowerer, Next, Scope, step_path};
 use crate::syntax::ast::{self, Clause, Stage};
@@ -52,6 +52,8 @@ impl Lowerer<'_> {
             },
             next: Some(next),
             comment: None,
+            assign: None,
+            output: None,
         };
         // A Choice cannot end a machine: after the last stage of a branch,
         // a Succeed state ends it.
@@ -107,7 +109,7 @@ impl Lowerer<'_> {
             (
                 wait.clone(),
                 State::Wait(Wait {
-                    seconds: Some(30),
+                    seconds: Some(Setting::Fixed(30)),
                     next: Some(status.clone()),
                     ..Wait::default()
                 }),
@@ -223,8 +225,8 @@ impl Lowerer<'_> {
             resource: call.resource,
             parameters: call.parameters.map(Json::Object),
             result_selector,
-            timeout_seconds: seconds("timeout"),
-            heartbeat_seconds: seconds("heartbeat"),
+            timeout_seconds: seconds("timeout").map(Setting::Fixed),
+            heartbeat_seconds: seconds("heartbeat").map(Setting::Fixed),
             retry,
             ..Task::default()
         })

@@ -40,7 +40,7 @@ pub fn path(node: &Node, field: &str, rule: PathRule, diags: &mut Vec<Diag>) -> 
     // (a published AWS sample has `"$$.Execution.Name "`).
     let trimmed = text.trim_matches(|c: char| c <= ' ');
     let lead = text.len() - text.trim_start_matches(|c: char| c <= ' ').len();
-    let parsed = match path::parse(trimmed) {
+    let parsed = match path::parse_asl(trimmed) {
         Ok(parsed) => parsed,
         Err(e) => {
             let mut diag = bad(e.message, "invalid path", e.help);

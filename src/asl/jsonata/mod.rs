@@ -10,21 +10,40 @@
 //! and removed `$eval` need) and bounds time, depth and size.
 //! `tests/nagare/jsonata_suite.rs` holds the pass rate on the suite's copy
 //! in the jsonata-rs crate to a floor that may only go up.
+//!
+//! `functions` adds what Step Functions adds to the language and takes
+//! away what it removes; `analysis` tells, without evaluating, what an
+//! expression reads (variables, `$states` fields, the input) and which
+//! features of newer JSONata versions it uses.
+
+pub mod analysis;
+pub mod functions;
 
 use std::time::Duration;
 
 use jlens_core::{Bindings, Expression, Options};
 use serde_json::Value;
 
+pub use analysis::{Analysis, StatesRead, analyse};
+
 /// A compiled expression.
 #[derive(Debug, Clone)]
 pub struct Expr(Expression);
 
-/// A JSONata error: its code (`S0202`, `T2001`, `U1001`, …) and message.
+impl Expr {
+    /// The expression's text (without `{%` `%}`).
+    pub fn source(&self) -> &str {
+        self.0.source()
+    }
+}
+
+/// A JSONata error: its code (`S0202`, `T2001`, `U1001`, …) and message,
+/// and for syntax errors the byte range of the offending text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonataError {
     pub code: String,
     pub message: String,
+    pub span: Option<(usize, usize)>,
 }
 
 impl std::fmt::Display for JsonataError {
@@ -38,6 +57,7 @@ impl From<jlens_core::Error> for JsonataError {
         JsonataError {
             code: e.code().to_string(),
             message: e.message(),
+            span: e.span().map(|s| (s.start, s.end)),
         }
     }
 }
@@ -59,23 +79,65 @@ impl Default for Limits {
     }
 }
 
+/// The text between `{%` and `%}` when `text` is an expression, as AWS
+/// decides it: the string starts with `{%` and ends with `%}`.
+pub fn delimited(text: &str) -> Option<&str> {
+    (text.len() >= 4 && text.starts_with("{%") && text.ends_with("%}"))
+        .then(|| &text[2..text.len() - 2])
+}
+
 /// Compiles an expression (without the `{%` `%}` around it).
 pub fn compile(text: &str) -> Result<Expr, JsonataError> {
     Ok(Expr(Expression::compile(text)?))
 }
 
 /// Evaluates `expr` on `input` (`None`: undefined) with `variables` bound
-/// (names without the `$`). `Ok(None)` is JSONata's *undefined*.
+/// (names without the `$`) and Step Functions' functions in place of
+/// JSONata's (`seed` drives `$random()` and `$uuid()`). `Ok(None)` is
+/// JSONata's *undefined*.
 pub fn evaluate(
     expr: &Expr,
     input: Option<&Value>,
-    variables: &[(&str, &Value)],
+    variables: Vec<(&str, Value)>,
+    limits: Limits,
+    seed: u64,
+) -> Result<Option<Value>, JsonataError> {
+    run(
+        expr,
+        input,
+        variables,
+        functions::bind(Bindings::new(), seed),
+        limits,
+        seed,
+    )
+}
+
+/// Evaluates as standard JSONata does, without Step Functions' changes
+/// (what the official test suite expects).
+pub fn evaluate_standard(
+    expr: &Expr,
+    input: Option<&Value>,
+    variables: Vec<(&str, Value)>,
     limits: Limits,
 ) -> Result<Option<Value>, JsonataError> {
-    let bindings = variables.iter().fold(Bindings::new(), |b, (name, value)| {
-        b.var(*name, (*value).clone())
-    });
-    let options = Options::new().timeout(limits.time).max_depth(limits.depth);
+    run(expr, input, variables, Bindings::new(), limits, 0)
+}
+
+fn run(
+    expr: &Expr,
+    input: Option<&Value>,
+    variables: Vec<(&str, Value)>,
+    bindings: Bindings,
+    limits: Limits,
+    seed: u64,
+) -> Result<Option<Value>, JsonataError> {
+    let bindings = variables
+        .into_iter()
+        .fold(bindings, |b, (name, value)| b.var(name, value));
+    let options = Options::new()
+        .timeout(limits.time)
+        .max_depth(limits.depth)
+        .seed(seed);
     Ok(expr.0.evaluate_with(input, &bindings, &options)?)
 }
 
@@ -85,7 +147,13 @@ mod tests {
     use serde_json::json;
 
     fn eval(text: &str, input: &Value) -> Result<Option<Value>, JsonataError> {
-        evaluate(&compile(text)?, Some(input), &[], Limits::default())
+        evaluate(
+            &compile(text)?,
+            Some(input),
+            Vec::new(),
+            Limits::default(),
+            1,
+        )
     }
 
     #[test]
@@ -95,8 +163,9 @@ mod tests {
         let out = evaluate(
             &expr,
             Some(&input),
-            &[("rate", &json!(10))],
+            vec![("rate", json!(10))],
             Limits::default(),
+            1,
         );
         assert_eq!(out, Ok(Some(json!(50))));
         assert_eq!(eval("nothing", &json!({})), Ok(None));
@@ -112,13 +181,29 @@ mod tests {
     }
 
     #[test]
+    fn expressions_are_delimited_as_aws_decides() {
+        assert_eq!(delimited("{% $x %}"), Some(" $x "));
+        assert_eq!(delimited("{%$x%}"), Some("$x"));
+        assert_eq!(delimited(" {% $x %}"), None);
+        assert_eq!(delimited("{% $x %} "), None);
+        assert_eq!(delimited("{%}"), None);
+        assert_eq!(delimited("plain"), None);
+    }
+
+    #[test]
     fn runaway_recursion_is_an_error_not_a_crash() {
         let runaway = "($f := function($n) { $n + $f($n + 1) }; $f(0))";
         let limits = Limits {
             time: Duration::from_secs(2),
             depth: 500,
         };
-        let out = evaluate(&compile(runaway).expect("compiles"), None, &[], limits);
+        let out = evaluate(
+            &compile(runaway).expect("compiles"),
+            None,
+            Vec::new(),
+            limits,
+            1,
+        );
         assert!(out.is_err(), "{out:?}");
     }
 }

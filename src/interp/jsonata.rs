@@ -1,0 +1,313 @@
+//! The fields of JSONata states, evaluated as AWS's "Transforming data
+//! with JSONata in Step Functions" describes: a string that starts with
+//! `{%` and ends with `%}` is an expression, other values are taken as
+//! written, and objects and arrays are walked to any depth. An expression
+//! sees `$states` (`input`, `context`, and where the state has them
+//! `result` and `errorOutput`) and the state machine's variables, never an
+//! input of its own.
+//!
+//! Every failure is `States.QueryEvaluationError`, with a cause worded as
+//! AWS words it: the expression gave nothing (undefined), gave a value of
+//! the wrong type, or threw a JSONata error.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde_json::{Map, Value};
+
+use super::data::{kind, preview};
+use super::failure::Failure;
+use super::vars::Vars;
+use crate::asl::jsonata::{self, Analysis, Expr, JsonataError, Limits};
+
+pub const QUERY_EVALUATION: &str = "States.QueryEvaluationError";
+
+/// What the expressions of one state see.
+pub struct Scope<'a> {
+    pub state: &'a str,
+    pub input: &'a Value,
+    pub result: Option<&'a Value>,
+    pub error_output: Option<&'a Value>,
+    pub context: &'a Value,
+    pub vars: &'a Vars,
+    /// Seeds `$random()` and `$uuid()`; moved on at each evaluation.
+    pub seed: Cell<u64>,
+}
+
+struct Compiled {
+    expr: Expr,
+    analysis: Analysis,
+}
+
+thread_local! {
+    /// Expressions compiled so far (a loop evaluates the same few again
+    /// and again), with what each reads.
+    static COMPILED: RefCell<HashMap<String, Rc<Result<Compiled, JsonataError>>>> =
+        RefCell::default();
+}
+
+fn compiled(body: &str) -> Rc<Result<Compiled, JsonataError>> {
+    if let Some(found) = COMPILED.with(|c| c.borrow().get(body).cloned()) {
+        return found;
+    }
+    let made = Rc::new(jsonata::compile(body).map(|expr| Compiled {
+        analysis: jsonata::analyse(&expr),
+        expr,
+    }));
+    COMPILED.with(|c| {
+        let mut cache = c.borrow_mut();
+        // A definition has few distinct expressions; the bound is a safety net.
+        if cache.len() > 100_000 {
+            cache.clear();
+        }
+        cache.insert(body.to_string(), made.clone());
+    });
+    made
+}
+
+impl Scope<'_> {
+    fn failure(&self, body: &str, field: &str, what: &str) -> Failure {
+        Failure::new(
+            QUERY_EVALUATION,
+            format!(
+                "An error occurred while executing the state '{}'. The JSONata expression '{}' specified for the field '{field}' {what}",
+                self.state,
+                body.trim()
+            ),
+        )
+    }
+
+    /// Evaluates one expression (the text inside `{% %}`); `None` is
+    /// undefined.
+    pub fn expression(&self, body: &str, field: &str) -> Result<Option<Value>, Failure> {
+        let compiled = compiled(body);
+        let compiled = match &*compiled {
+            Ok(c) => c,
+            Err(e) => {
+                return Err(self.failure(
+                    body,
+                    field,
+                    &format!(
+                        "threw an error during evaluation. {}: {}",
+                        e.code, e.message
+                    ),
+                ));
+            }
+        };
+        let mut bound: Vec<(&str, Value)> = Vec::new();
+        let wants = compiled.analysis.states;
+        if wants.any() {
+            let mut states = Map::new();
+            if wants.input {
+                states.insert("input".into(), self.input.clone());
+            }
+            if wants.context {
+                states.insert("context".into(), self.context.clone());
+            }
+            if let (true, Some(result)) = (wants.result, self.result) {
+                states.insert("result".into(), result.clone());
+            }
+            if let (true, Some(error)) = (wants.error_output, self.error_output) {
+                states.insert("errorOutput".into(), error.clone());
+            }
+            bound.push(("states", Value::Object(states)));
+        }
+        for (name, _) in &compiled.analysis.variables {
+            if let Some(value) = self.vars.get(name) {
+                bound.push((name.as_str(), Value::clone(value)));
+            }
+        }
+        let seed = self.seed.get();
+        self.seed
+            .set(seed.wrapping_mul(6364136223846793005).wrapping_add(1));
+        jsonata::evaluate(&compiled.expr, None, bound, Limits::default(), seed).map_err(|e| {
+            self.failure(
+                body,
+                field,
+                &format!(
+                    "threw an error during evaluation. {}: {}",
+                    e.code, e.message
+                ),
+            )
+        })
+    }
+
+    /// A field's value: expressions evaluated, objects and arrays walked.
+    /// An expression that gives nothing is an error wherever it is (AWS
+    /// names the place, e.g. `Output/result`).
+    pub fn value(&self, template: &Value, field: &str) -> Result<Value, Failure> {
+        match template {
+            Value::String(text) => match jsonata::delimited(text) {
+                Some(body) => self
+                    .expression(body, field)?
+                    .ok_or_else(|| self.failure(body, field, "returned nothing (undefined).")),
+                None => Ok(template.clone()),
+            },
+            Value::Object(fields) => {
+                let mut out = Map::with_capacity(fields.len());
+                for (key, value) in fields {
+                    out.insert(key.clone(), self.value(value, &format!("{field}/{key}"))?);
+                }
+                Ok(Value::Object(out))
+            }
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.value(item, &format!("{field}/{i}")))
+                .collect::<Result<_, _>>()
+                .map(Value::Array),
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// A field that must give a value of one type, checked by `accept`
+    /// (which names the type it expected when it refuses).
+    pub fn typed<T>(
+        &self,
+        template: &Value,
+        field: &str,
+        accept: impl Fn(&Value) -> Result<T, &'static str>,
+    ) -> Result<T, Failure> {
+        let value = self.value(template, field)?;
+        accept(&value).map_err(|expected| {
+            let body = match template {
+                Value::String(text) => jsonata::delimited(text).unwrap_or(text),
+                _ => "",
+            };
+            self.failure(
+                body,
+                field,
+                &format!(
+                    "returned an unexpected result type. Expected '{expected}', but was '{}' for value: {}",
+                    type_name(&value),
+                    preview(&value)
+                ),
+            )
+        })
+    }
+
+    /// `Assign`: every value computed from what the state saw on entry;
+    /// the caller assigns them all at once.
+    pub fn assignments(&self, assign: &Value) -> Result<Vec<(String, Value)>, Failure> {
+        let Value::Object(fields) = assign else {
+            return Err(Failure::new(
+                QUERY_EVALUATION,
+                format!("`Assign` is an object of variables, not {}", kind(assign)),
+            ));
+        };
+        fields
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), self.value(value, &format!("Assign/{name}"))?)))
+            .collect()
+    }
+}
+
+/// JSONata's names for types, as AWS's messages use them.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A whole number of at least `min`, as the count fields need.
+pub fn count(min: u64) -> impl Fn(&Value) -> Result<u64, &'static str> {
+    move |value| {
+        value
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= min as f64 && *n <= u64::MAX as f64)
+            .map(|n| n as u64)
+            .ok_or(if min > 0 {
+                "positive integer"
+            } else {
+                "non-negative integer"
+            })
+    }
+}
+
+pub fn boolean(value: &Value) -> Result<bool, &'static str> {
+    value.as_bool().ok_or("boolean")
+}
+
+pub fn string(value: &Value) -> Result<String, &'static str> {
+    value.as_str().map(str::to_string).ok_or("string")
+}
+
+pub fn array(value: &Value) -> Result<Vec<Value>, &'static str> {
+    match value {
+        Value::Array(items) => Ok(items.clone()),
+        _ => Err("array"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scope<'a>(input: &'a Value, vars: &'a Vars, context: &'a Value) -> Scope<'a> {
+        Scope {
+            state: "S",
+            input,
+            result: None,
+            error_output: None,
+            context,
+            vars,
+            seed: Cell::new(1),
+        }
+    }
+
+    #[test]
+    fn templates_evaluate_expressions_at_any_depth() {
+        let mut vars = Vars::default();
+        vars.assign(vec![("rate".into(), json!(3))])
+            .expect("assigned");
+        let input = json!({"n": 2});
+        let ctx = json!({"Execution": {"Name": "run"}});
+        let s = scope(&input, &vars, &ctx);
+        let out = s.value(
+            &json!({"x": "{% $states.input.n * $rate %}", "l": [1, "{% $states.context.Execution.Name %}"], "k": "{ %not% }"}),
+            "Output",
+        );
+        assert_eq!(out, Ok(json!({"x": 6, "l": [1, "run"], "k": "{ %not% }"})));
+    }
+
+    #[test]
+    fn failures_name_the_field_as_aws_does() {
+        let (input, vars, ctx) = (json!({}), Vars::default(), json!({}));
+        let s = scope(&input, &vars, &ctx);
+        let undefined = s
+            .value(&json!({"result": "{% $nothing %}"}), "Output")
+            .expect_err("undefined");
+        assert_eq!(undefined.error, QUERY_EVALUATION);
+        assert_eq!(
+            undefined.cause,
+            "An error occurred while executing the state 'S'. The JSONata expression '$nothing' specified for the field 'Output/result' returned nothing (undefined)."
+        );
+        let typed = s
+            .typed(&json!("{% 'ten' %}"), "TimeoutSeconds", count(1))
+            .expect_err("a string");
+        assert!(
+            typed.cause.ends_with(
+                "returned an unexpected result type. Expected 'positive integer', but was 'string' for value: \"ten\""
+            ),
+            "{}",
+            typed.cause
+        );
+        let thrown = s
+            .value(&json!("{% 1 + 'a' %}"), "Output")
+            .expect_err("T2002");
+        assert!(
+            thrown
+                .cause
+                .contains("threw an error during evaluation. T2002"),
+            "{}",
+            thrown.cause
+        );
+    }
+}
