@@ -1154,13 +1154,41 @@ pub enum Diag {
         timeout_span: Span,
     },
 
-    #[error("{what} is not supported by nagare yet")]
-    #[diagnostic(code(nagare::E220), help("{help}"))]
-    AslUnsupported {
-        #[label("not supported")]
+    #[error("`{field}`: {message}")]
+    #[diagnostic(code(nagare::E221), help("{help}"))]
+    AslBadExpression {
+        #[label("{label}")]
         span: Span,
-        what: String,
+        field: String,
+        message: String,
+        label: String,
         help: String,
+    },
+
+    #[error("`${name}` is read in state `{state}`, but no state before it assigns it")]
+    #[diagnostic(code(nagare::E222), help("{help}"))]
+    AslUnassignedVariable {
+        #[label("never assigned on the way here")]
+        span: Span,
+        name: String,
+        state: String,
+        help: String,
+    },
+
+    #[error("`{name}` is assigned inside {inner} and outside it")]
+    #[diagnostic(
+        code(nagare::E223),
+        help(
+            "a Parallel branch or Map iteration may read the variables outside it but not assign them: give the inner variable a name of its own, or return the value in the branch's output"
+        )
+    )]
+    AslOuterVariable {
+        #[label("assigned inside")]
+        span: Span,
+        name: String,
+        inner: &'static str,
+        #[label("assigned outside")]
+        outer: Span,
     },
 }
 

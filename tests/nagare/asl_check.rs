@@ -273,10 +273,20 @@ fn corner_cases_found_in_review() {
             wrap(r#"{"Type": "Pass", "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}"#),
             vec!["E201"],
         ),
-        // JSONata is reported once, not field by field.
+        // JSONata states are read with their own fields.
         (
             r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "B"}], "Default": "B"}, "B": {"Type": "Wait", "Seconds": "{% 1 %}", "End": true}}}"#.to_string(),
-            vec!["E220"],
+            vec![],
+        ),
+        // A JSONata machine holds no JSONPath state.
+        (
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}"#.to_string(),
+            vec!["E205"],
+        ),
+        // JSONPath fields in a JSONata state are wrong, as AWS says.
+        (
+            r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.x", "End": true}}}"#.to_string(),
+            vec!["E202"],
         ),
         // JSONata fields in a JSONPath state are wrong, as AWS says.
         (
@@ -285,7 +295,7 @@ fn corner_cases_found_in_review() {
         ),
         (
             wrap(r#"{"Type": "Pass", "QueryLanguage": "JSONPath", "Assign": {"x": 1}, "End": true}"#),
-            vec!["E220"],
+            vec![],
         ),
         (
             wrap(r#"{"Type": "Task", "Resource": "arn:${AWS::Partition}:states:::lambda:invoke", "End": true}"#),

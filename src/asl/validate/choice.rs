@@ -15,7 +15,7 @@ use crate::diagnostics::Diag;
 /// Rules nest at most this deep; deeper is refused rather than recursed into.
 const MAX_DEPTH: usize = 64;
 
-pub fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, entry: &mut ScopeState<'a>) {
+pub fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, entry: &mut ScopeState<'a>, jsonata: bool) {
     fields.require(
         "Choices",
         "`Choices` lists the rules tried in order; the first that matches picks `Next`",
@@ -24,7 +24,7 @@ pub fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, entry: &mut ScopeState<'a
     let rules = fields.array("Choices", &mut cx.diags);
     entry.edges_known &= rules.is_some();
     for (i, rule) in rules.unwrap_or_default().iter().enumerate() {
-        match top_rule(cx, rule, i) {
+        match top_rule(cx, rule, i, jsonata) {
             Some(next) => entry.edges.push(next),
             None => entry.edges_known = false,
         }
@@ -39,14 +39,21 @@ pub fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, entry: &mut ScopeState<'a
     }
 }
 
-fn top_rule<'a>(cx: &mut Cx<'a>, node: &'a Node, i: usize) -> Option<Edge<'a>> {
+fn top_rule<'a>(cx: &mut Cx<'a>, node: &'a Node, i: usize, jsonata: bool) -> Option<Edge<'a>> {
     let fields = Fields::of(
         node,
         &format!("Choices[{i}]"),
         "a Choice rule".into(),
         &mut cx.diags,
     )?;
-    rule(cx, &fields, 0);
+    if jsonata {
+        super::jsonata::choice_rule(cx, &fields);
+    } else {
+        rule(cx, &fields, 0);
+        if let Some(assign) = fields.get("Assign") {
+            super::jsonata::assign(cx, assign, false, super::jsonata::PLAIN);
+        }
+    }
     if !fields.has("Next") {
         cx.diags.push(Diag::AslBadChoiceRule {
             span: fields.opening(),
@@ -75,9 +82,6 @@ fn rule(cx: &mut Cx, fields: &Fields, depth: usize) {
         return;
     }
     fields.string("Comment", &mut cx.diags);
-    if depth == 0 {
-        super::states::not_yet(cx, fields);
-    }
     let operators: Vec<(&str, Option<Operator>)> = fields
         .members
         .iter()
@@ -89,7 +93,8 @@ fn rule(cx: &mut Cx, fields: &Fields, depth: usize) {
     let mut unknown = false;
     for member in fields.members {
         let key = member.key.as_str();
-        let known = matches!(key, "Variable" | "Comment" | "Next" | "Assign")
+        let known = matches!(key, "Variable" | "Comment" | "Next")
+            || (key == "Assign" && depth == 0)
             || operators.iter().any(|(k, _)| *k == key);
         if !known {
             unknown = true;
@@ -97,14 +102,21 @@ fn rule(cx: &mut Cx, fields: &Fields, depth: usize) {
                 .iter()
                 .map(|op| op.name())
                 .chain(["And", "Or", "Not", "Variable", "Next", "Comment"]);
+            let help = match key {
+                "Condition" | "Output" => format!(
+                    "`{key}` belongs to JSONata Choice rules; set `\"QueryLanguage\": \"JSONata\"` on the state to use it"
+                ),
+                "Assign" => "only a rule in `Choices` assigns variables, not one inside `And`, `Or` or `Not`".into(),
+                _ => closest(key, candidates).map_or_else(
+                    || "a rule is `Variable` with a comparison such as `StringEquals`, or `And`, `Or` or `Not`".into(),
+                    |best| format!("did you mean `{best}`?"),
+                ),
+            };
             cx.diags.push(Diag::AslUnknownField {
                 span: member.key_span,
                 field: key.to_string(),
                 place: "a Choice rule".into(),
-                help: closest(key, candidates).map_or_else(
-                    || "a rule is `Variable` with a comparison such as `StringEquals`, or `And`, `Or` or `Not`".into(),
-                    |best| format!("did you mean `{best}`?"),
-                ),
+                help,
             });
         }
         if key == "Next" && depth > 0 {

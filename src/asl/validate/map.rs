@@ -8,8 +8,29 @@ use super::transitions::ScopeKind;
 use super::values::{self, PathRule};
 use crate::diagnostics::Diag;
 
-pub(super) fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
+pub(super) fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, jsonata: bool) {
     fields.exactly_one(&["ItemProcessor", "Iterator"], &mut cx.diags);
+    for (key, kind) in [
+        ("ItemProcessor", ScopeKind::Processor),
+        ("Iterator", ScopeKind::Iterator),
+    ] {
+        if let Some(node) = fields.get(key) {
+            super::states::machine(cx, node, kind, key);
+        }
+    }
+    if let Some(node) = fields.get("ItemReader") {
+        item_reader(cx, node, jsonata);
+    }
+    if let Some(node) = fields.get("ItemBatcher") {
+        item_batcher(cx, node, jsonata);
+    }
+    if let Some(node) = fields.get("ResultWriter") {
+        result_writer(cx, node, jsonata);
+    }
+    label(cx, fields);
+    if jsonata {
+        return;
+    }
     fields.exclusive(&["ItemSelector", "Parameters"], &mut cx.diags);
     fields.exclusive(&["MaxConcurrency", "MaxConcurrencyPath"], &mut cx.diags);
     fields.exclusive(
@@ -23,14 +44,6 @@ pub(super) fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
         &["ToleratedFailureCount", "ToleratedFailureCountPath"],
         &mut cx.diags,
     );
-    for (key, kind) in [
-        ("ItemProcessor", ScopeKind::Processor),
-        ("Iterator", ScopeKind::Iterator),
-    ] {
-        if let Some(node) = fields.get(key) {
-            super::states::machine(cx, node, kind, key);
-        }
-    }
     for key in ["ItemSelector", "Parameters"] {
         if let Some(node) = fields.get(key) {
             values::template(node, key, &mut cx.diags);
@@ -56,15 +69,9 @@ pub(super) fn state<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
             values::path(node, key, PathRule::Reference, &mut cx.diags);
         }
     }
-    if let Some(node) = fields.get("ItemReader") {
-        item_reader(cx, node);
-    }
-    if let Some(node) = fields.get("ItemBatcher") {
-        item_batcher(cx, node);
-    }
-    if let Some(node) = fields.get("ResultWriter") {
-        result_writer(cx, node);
-    }
+}
+
+fn label(cx: &mut Cx, fields: &Fields) {
     if let Some((label, node)) = fields.string("Label", &mut cx.diags)
         && label.chars().count() > 40
     {
@@ -123,17 +130,17 @@ pub(super) fn processor_config(cx: &mut Cx, node: &Node) {
 }
 
 /// `ItemReader`: where a Distributed Map reads its items (S3).
-fn item_reader(cx: &mut Cx, node: &Node) {
+fn item_reader(cx: &mut Cx, node: &Node, jsonata: bool) {
     let Some(fields) = Fields::of(node, "ItemReader", "`ItemReader`".into(), &mut cx.diags) else {
         return;
     };
     fields.only(
-        &["Resource", "Parameters", "ReaderConfig"],
+        &["Resource", arguments(jsonata), "ReaderConfig"],
         &[],
         |_| None,
         &mut cx.diags,
     );
-    resource_and_parameters(cx, &fields);
+    resource_and_parameters(cx, &fields, jsonata);
     let Some(config) = fields.get("ReaderConfig") else {
         return;
     };
@@ -145,24 +152,46 @@ fn item_reader(cx: &mut Cx, node: &Node) {
     ) else {
         return;
     };
-    config.only(
-        &[
-            "InputType",
-            "CSVHeaderLocation",
-            "CSVHeaders",
-            "CSVDelimiter",
-            "ManifestType",
-            "MaxItems",
-            "MaxItemsPath",
-        ],
-        &[],
-        |_| None,
-        &mut cx.diags,
-    );
+    let mut known = vec![
+        "InputType",
+        "CSVHeaderLocation",
+        "CSVHeaders",
+        "CSVDelimiter",
+        "ManifestType",
+        "ItemsPointer",
+        "Transformation",
+        "MaxItems",
+    ];
+    if !jsonata {
+        known.push("MaxItemsPath");
+    }
+    config.only(&known, &[], |_| None, &mut cx.diags);
     config.exclusive(&["MaxItems", "MaxItemsPath"], &mut cx.diags);
-    config.integer("MaxItems", 1, 100_000_000, &mut cx.diags);
+    if jsonata {
+        super::jsonata::number(cx, &config, "MaxItems", (1.0, 100_000_000.0), true);
+    } else {
+        config.integer("MaxItems", 1, 100_000_000, &mut cx.diags);
+    }
     if let Some(path) = config.get("MaxItemsPath") {
         values::path(path, "MaxItemsPath", PathRule::Reference, &mut cx.diags);
+    }
+    config.one_of(
+        "CSVDelimiter",
+        &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
+        &mut cx.diags,
+    );
+    config.one_of(
+        "Transformation",
+        &["NONE", "LOAD_AND_FLATTEN"],
+        &mut cx.diags,
+    );
+    if let Some(headers) = config.array("CSVHeaders", &mut cx.diags) {
+        for header in headers {
+            if header.as_str().is_none() {
+                cx.diags
+                    .push(super::fields::wrong_type(header, "CSVHeaders", "a string"));
+            }
+        }
     }
     config.one_of(
         "InputType",
@@ -181,7 +210,7 @@ fn item_reader(cx: &mut Cx, node: &Node) {
 const MAX_BATCH_BYTES: u64 = 262_144;
 
 /// `ItemBatcher`: how a Distributed Map groups items into batches.
-fn item_batcher(cx: &mut Cx, node: &Node) {
+fn item_batcher(cx: &mut Cx, node: &Node, jsonata: bool) {
     let Some(fields) = Fields::of(node, "ItemBatcher", "`ItemBatcher`".into(), &mut cx.diags)
     else {
         return;
@@ -192,7 +221,11 @@ fn item_batcher(cx: &mut Cx, node: &Node) {
         "MaxInputBytesPerBatch",
         "MaxInputBytesPerBatchPath",
     ];
-    let mut allowed = limits.to_vec();
+    let mut allowed = if jsonata {
+        vec![limits[0], limits[2]]
+    } else {
+        limits.to_vec()
+    };
     allowed.push("BatchInput");
     fields.only(&allowed, &[], |_| None, &mut cx.diags);
     if !limits.iter().any(|k| fields.has(k)) {
@@ -205,6 +238,16 @@ fn item_batcher(cx: &mut Cx, node: &Node) {
     }
     fields.exclusive(&limits[..2], &mut cx.diags);
     fields.exclusive(&limits[2..], &mut cx.diags);
+    if jsonata {
+        let items = (1.0, f64::from(u32::MAX));
+        super::jsonata::number(cx, &fields, "MaxItemsPerBatch", items, true);
+        let bytes = (1.0, MAX_BATCH_BYTES as f64);
+        super::jsonata::number(cx, &fields, "MaxInputBytesPerBatch", bytes, true);
+        if let Some(input) = fields.get("BatchInput") {
+            super::jsonata::template(cx, input, "BatchInput", super::jsonata::PLAIN);
+        }
+        return;
+    }
     fields.integer("MaxItemsPerBatch", 1, u64::from(u32::MAX), &mut cx.diags);
     fields.integer("MaxInputBytesPerBatch", 1, MAX_BATCH_BYTES, &mut cx.diags);
     for key in [limits[1], limits[3]] {
@@ -218,29 +261,32 @@ fn item_batcher(cx: &mut Cx, node: &Node) {
 }
 
 /// `ResultWriter`: where a Distributed Map writes its results (S3).
-fn result_writer(cx: &mut Cx, node: &Node) {
+fn result_writer(cx: &mut Cx, node: &Node, jsonata: bool) {
     let Some(fields) = Fields::of(node, "ResultWriter", "`ResultWriter`".into(), &mut cx.diags)
     else {
         return;
     };
+    let parameters = arguments(jsonata);
     fields.only(
-        &["Resource", "Parameters", "WriterConfig"],
+        &["Resource", parameters, "WriterConfig"],
         &[],
         |_| None,
         &mut cx.diags,
     );
     // AWS takes `WriterConfig`, `Resource` with `Parameters`, or all three.
     if fields.has("Resource") || !fields.has("WriterConfig") {
-        resource_and_parameters(cx, &fields);
+        resource_and_parameters(cx, &fields, jsonata);
         if fields.has("Resource") {
             fields.require(
-                "Parameters",
-                "`Parameters` says where in S3 to write: `{ \"Bucket\": …, \"Prefix\": … }`",
+                parameters,
+                &format!(
+                    "`{parameters}` says where in S3 to write: `{{ \"Bucket\": …, \"Prefix\": … }}`"
+                ),
                 &mut cx.diags,
             );
         }
-    } else if let Some(parameters) = fields.get("Parameters") {
-        values::template(parameters, "Parameters", &mut cx.diags);
+    } else {
+        resource_and_parameters(cx, &fields, jsonata);
     }
     let Some(config) = fields.get("WriterConfig") else {
         return;
@@ -267,15 +313,27 @@ fn result_writer(cx: &mut Cx, node: &Node) {
     );
 }
 
-fn resource_and_parameters(cx: &mut Cx, fields: &Fields) {
-    if let Some(resource) = fields.require(
-        "Resource",
-        "the ARN of the S3 call, such as \"arn:aws:states:::s3:getObject\"",
-        &mut cx.diags,
-    ) {
+/// The field that holds an S3 call's parameters.
+fn arguments(jsonata: bool) -> &'static str {
+    if jsonata { "Arguments" } else { "Parameters" }
+}
+
+fn resource_and_parameters(cx: &mut Cx, fields: &Fields, jsonata: bool) {
+    if (fields.has("Resource") || !fields.has("WriterConfig"))
+        && let Some(resource) = fields.require(
+            "Resource",
+            "the ARN of the S3 call, such as \"arn:aws:states:::s3:getObject\"",
+            &mut cx.diags,
+        )
+    {
         values::resource(resource, &mut cx.diags);
     }
-    if let Some(parameters) = fields.get("Parameters") {
-        values::template(parameters, "Parameters", &mut cx.diags);
+
+    match fields.get(arguments(jsonata)) {
+        Some(node) if jsonata => {
+            super::jsonata::template(cx, node, "Arguments", super::jsonata::PLAIN)
+        }
+        Some(node) => values::template(node, "Parameters", &mut cx.diags),
+        None => {}
     }
 }

@@ -10,11 +10,13 @@
 mod choice;
 mod fields;
 pub mod json;
+mod jsonata;
 mod map;
 mod retry;
 mod states;
 mod transitions;
 mod values;
+mod variables;
 
 /// The walk's maps are keyed by names from the file; foldhash (already
 /// hashbrown's) is several times faster than SipHash on short keys.
@@ -49,6 +51,9 @@ pub(crate) struct Cx<'a> {
     diags: Vec<Diag>,
     names: HashMap<&'a str, Span>,
     scopes: Vec<Scope<'a>>,
+    /// Whether the machine's top-level query language is JSONata, which
+    /// its states, nested ones included, then speak by default.
+    jsonata: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -125,10 +130,12 @@ pub fn problems(text: &str) -> Vec<Diag> {
         diags: Vec::new(),
         names: HashMap::default(),
         scopes: Vec::new(),
+        jsonata: false,
     };
     every_value(&root, &mut cx.diags);
     states::machine(&mut cx, &root, ScopeKind::Top, "the definition");
     transitions::check(&mut cx);
+    variables::check(&root, &mut cx.diags);
     let mut diags = cx.diags;
     diagnostics::sort(&mut diags);
     diags

@@ -50,7 +50,12 @@ pub fn retriers(cx: &mut Cx, state: &Fields) {
     }
 }
 
-pub fn catchers<'a>(cx: &mut Cx<'a>, state: &Fields<'a>, entry: &mut ScopeState<'a>) {
+pub fn catchers<'a>(
+    cx: &mut Cx<'a>,
+    state: &Fields<'a>,
+    entry: &mut ScopeState<'a>,
+    jsonata: bool,
+) {
     let Some(list) = entries(cx, state, "Catch") else {
         entry.edges_known &= !state.has("Catch");
         return;
@@ -66,19 +71,44 @@ pub fn catchers<'a>(cx: &mut Cx<'a>, state: &Fields<'a>, entry: &mut ScopeState<
             entry.edges_known = false;
             continue;
         };
-        super::states::not_yet(cx, &fields);
+        let (known, other): (&[&str], &str) = if jsonata {
+            (
+                &["ErrorEquals", "Next", "Output", "Assign", "Comment"],
+                "ResultPath",
+            )
+        } else {
+            (
+                &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"],
+                "Output",
+            )
+        };
         fields.only(
-            &["ErrorEquals", "Next", "ResultPath", "Comment"],
-            &super::states::NOT_YET,
-            |_| None,
+            known,
+            &[],
+            |key| {
+                (key == other).then(|| {
+                    if jsonata {
+                        "`ResultPath` belongs to JSONPath catchers; a JSONata catcher shapes its output with `Output` (`$states.errorOutput` is the error)".to_string()
+                    } else {
+                        "`Output` belongs to JSONata catchers; a JSONPath catcher places the error with `ResultPath`".to_string()
+                    }
+                })
+            },
             &mut cx.diags,
         );
         error_equals(cx, &fields, i + 1 == list.len(), "catcher");
         fields.string("Comment", &mut cx.diags);
         if let Some(node) = fields.get("ResultPath")
             && node.value != super::json::Value::Null
+            && !jsonata
         {
             values::path(node, "ResultPath", PathRule::Result, &mut cx.diags);
+        }
+        if jsonata && let Some(node) = fields.get("Output") {
+            super::jsonata::template(cx, node, "Output", super::jsonata::ERROR_OUTPUT);
+        }
+        if let Some(node) = fields.get("Assign") {
+            super::jsonata::assign(cx, node, jsonata, super::jsonata::ERROR_OUTPUT);
         }
         fields.require(
             "Next",

@@ -17,8 +17,12 @@ const TYPES: [&str; 8] = [
     "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
 ];
 
-/// The fields each state type allows besides `Type` and `Comment`.
-fn allowed(kind: &str) -> &'static [&'static str] {
+/// The fields each state type allows besides `Type`, `Comment` and
+/// `QueryLanguage`, in a JSONPath or a JSONata state.
+fn allowed(kind: &str, jsonata: bool) -> &'static [&'static str] {
+    if jsonata {
+        return allowed_in_jsonata(kind);
+    }
     match kind {
         "Task" => &[
             "Resource",
@@ -32,6 +36,7 @@ fn allowed(kind: &str) -> &'static [&'static str] {
             "HeartbeatSeconds",
             "HeartbeatSecondsPath",
             "Credentials",
+            "Assign",
             "Retry",
             "Catch",
             "Next",
@@ -43,10 +48,11 @@ fn allowed(kind: &str) -> &'static [&'static str] {
             "Result",
             "ResultPath",
             "OutputPath",
+            "Assign",
             "Next",
             "End",
         ],
-        "Choice" => &["InputPath", "OutputPath", "Choices", "Default"],
+        "Choice" => &["InputPath", "OutputPath", "Choices", "Default", "Assign"],
         "Wait" => &[
             "InputPath",
             "OutputPath",
@@ -54,6 +60,7 @@ fn allowed(kind: &str) -> &'static [&'static str] {
             "Timestamp",
             "SecondsPath",
             "TimestampPath",
+            "Assign",
             "Next",
             "End",
         ],
@@ -66,6 +73,7 @@ fn allowed(kind: &str) -> &'static [&'static str] {
             "ResultSelector",
             "ResultPath",
             "OutputPath",
+            "Assign",
             "Retry",
             "Catch",
             "Next",
@@ -91,6 +99,7 @@ fn allowed(kind: &str) -> &'static [&'static str] {
             "ResultSelector",
             "ResultPath",
             "OutputPath",
+            "Assign",
             "Retry",
             "Catch",
             "Next",
@@ -100,40 +109,78 @@ fn allowed(kind: &str) -> &'static [&'static str] {
     }
 }
 
-/// Fields valid on AWS that this version of nagare does not read:
-/// variables. They are reported as unsupported, not as unknown.
-pub(super) const NOT_YET: [&str; 1] = ["Assign"];
-
-/// Reports `Assign` (variables) as not supported yet.
-pub(super) fn not_yet(cx: &mut Cx, fields: &Fields) {
-    for member in fields
-        .members
-        .iter()
-        .filter(|m| NOT_YET.contains(&m.key.as_str()))
-    {
-        cx.diags.push(Diag::AslUnsupported {
-            span: member.key_span,
-            what: "variables (`Assign`)".into(),
-            help: "nagare reads JSONPath definitions without variables; `Assign` is planned".into(),
-        });
+/// The fields of JSONata states ("Transforming data with JSONata in Step
+/// Functions" and each state's page).
+fn allowed_in_jsonata(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "Task" => &[
+            "Resource",
+            "Arguments",
+            "Output",
+            "Assign",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "Credentials",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
+        ],
+        "Pass" => &["Output", "Assign", "Next", "End"],
+        "Choice" => &["Choices", "Default", "Output", "Assign"],
+        "Wait" => &["Seconds", "Timestamp", "Output", "Assign", "Next", "End"],
+        "Succeed" => &["Output"],
+        "Fail" => &["Error", "Cause"],
+        "Parallel" => &[
+            "Arguments",
+            "Branches",
+            "Output",
+            "Assign",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
+        ],
+        "Map" => &[
+            "Items",
+            "ItemReader",
+            "ItemSelector",
+            "ItemBatcher",
+            "ItemProcessor",
+            "ResultWriter",
+            "MaxConcurrency",
+            "ToleratedFailurePercentage",
+            "ToleratedFailureCount",
+            "Label",
+            "Output",
+            "Assign",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
+        ],
+        _ => &[],
     }
 }
 
-/// Whether a machine or state is in JSONPath, the language nagare reads.
-/// JSONata is reported once, as not supported yet; anything else is an
-/// unknown language.
-fn is_jsonpath(cx: &mut Cx, fields: &Fields) -> bool {
+/// A machine's or state's query language: `Some(true)` for JSONata. A
+/// state without one speaks its machine's; in a JSONata machine no state
+/// may speak JSONPath (AWS refuses the mix that way round only).
+fn language(cx: &mut Cx, fields: &Fields, inherited: bool) -> bool {
     let Some(member) = fields.member("QueryLanguage") else {
-        return true;
+        return inherited;
     };
     match member.value.as_str() {
-        Some("JSONPath") => true,
-        Some("JSONata") => {
-            cx.diags.push(Diag::AslUnsupported {
-                span: member.key_span,
-                what: "the JSONata query language".into(),
-                help: "nagare reads definitions in the JSONPath query language; JSONata is planned. Nothing else here was checked".into(),
-            });
+        Some("JSONata") => true,
+        Some("JSONPath") => {
+            if inherited {
+                cx.diags.push(invalid(
+                    &member.value,
+                    "a JSONPath state in a JSONata state machine".into(),
+                    "not allowed here",
+                    "a state machine whose top-level `QueryLanguage` is JSONata holds only JSONata states; set the top level to JSONPath to mix the two",
+                ));
+            }
             false
         }
         _ => {
@@ -143,9 +190,26 @@ fn is_jsonpath(cx: &mut Cx, fields: &Fields) -> bool {
                 "unknown",
                 "`QueryLanguage` is \"JSONPath\" (the default) or \"JSONata\"",
             ));
-            true
+            inherited
         }
     }
+}
+
+/// The JSONPath fields, and what a JSONata state uses instead.
+fn jsonpath_field(field: &str) -> Option<String> {
+    Some(match field {
+        "InputPath" | "Parameters" => {
+            "a JSONata state reads its input as `$states.input` in `Arguments` (Task, Parallel) or `Items`/`ItemSelector` (Map)".into()
+        }
+        "ResultSelector" | "ResultPath" | "OutputPath" | "Result" => {
+            "a JSONata state shapes what it passes on with `Output`".into()
+        }
+        "Iterator" => "a JSONata Map names its processor `ItemProcessor`".into(),
+        _ => {
+            let plain = field.strip_suffix("Path")?;
+            format!("in a JSONata state write `{plain}`, with a `{{% … %}}` expression if the value is computed")
+        }
+    })
 }
 
 /// The JSONPath fields that do the work of JSONata-only fields.
@@ -160,9 +224,14 @@ fn jsonata_field(field: &str) -> Option<&'static str> {
 }
 
 /// Where a field that is wrong here does belong.
-fn elsewhere(kind: &'static str) -> impl Fn(&str) -> Option<String> {
+fn elsewhere(kind: &'static str, jsonata: bool) -> impl Fn(&str) -> Option<String> {
     move |field: &str| {
-        if let Some(instead) = jsonata_field(field) {
+        if jsonata && let Some(instead) = jsonpath_field(field) {
+            return Some(format!(
+                "`{field}` belongs to the JSONPath query language; {instead}"
+            ));
+        }
+        if let Some(instead) = jsonata_field(field).filter(|_| !jsonata) {
             return Some(format!(
                 "`{field}` belongs to the JSONata query language; in a JSONPath state use {instead}"
             ));
@@ -170,7 +239,7 @@ fn elsewhere(kind: &'static str) -> impl Fn(&str) -> Option<String> {
         let owners: Vec<&str> = TYPES
             .iter()
             .copied()
-            .filter(|t| *t != kind && allowed(t).contains(&field))
+            .filter(|t| *t != kind && allowed(t, jsonata).contains(&field))
             .collect();
         (!owners.is_empty()).then(|| {
             format!(
@@ -213,8 +282,8 @@ pub(super) fn machine<'a>(cx: &mut Cx<'a>, node: &'a Node, kind: ScopeKind, fiel
         ScopeKind::Branch | ScopeKind::Iterator => &["Comment", "StartAt", "States"],
         ScopeKind::Processor => &["Comment", "StartAt", "States", "ProcessorConfig"],
     };
-    if kind == ScopeKind::Top && !is_jsonpath(cx, &fields) {
-        return;
+    if kind == ScopeKind::Top {
+        cx.jsonata = language(cx, &fields, false);
     }
     fields.only(allowed, &[], |_| None, &mut cx.diags);
     fields.string("Comment", &mut cx.diags);
@@ -316,9 +385,8 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
     let Some(fields) = Fields::of(node, name, Place::State(None, name), &mut cx.diags) else {
         return;
     };
-    if !is_jsonpath(cx, &fields) {
-        return;
-    }
+    let inherited = cx.jsonata;
+    let jsonata = language(cx, &fields, inherited);
     let Some(type_node) = fields.require(
         "Type",
         "`Type` is one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map",
@@ -349,33 +417,45 @@ fn state<'a>(cx: &mut Cx<'a>, name: &'a str, node: &'a Node, entry: &mut ScopeSt
         return;
     };
     entry.edges_known = true;
-    not_yet(cx, &fields);
     let mut known = vec!["Type", "Comment", "QueryLanguage"];
-    known.extend_from_slice(allowed(kind));
-    fields.only(&known, &NOT_YET, elsewhere(kind), &mut cx.diags);
+    known.extend_from_slice(allowed(kind, jsonata));
+    fields.only(&known, &[], elsewhere(kind, jsonata), &mut cx.diags);
     fields.string("Comment", &mut cx.diags);
     let fields = Fields {
         place: Place::State(Some(kind), name),
         ..fields
     };
-    io_paths(cx, &fields);
-    match kind {
-        "Task" => task(cx, &fields),
-        "Pass" => {
-            if let Some(p) = fields.get("Parameters") {
-                values::template(p, "Parameters", &mut cx.diags);
-            }
+    if jsonata {
+        super::jsonata::state(cx, kind, &fields);
+        if kind == "Task" {
+            resource(cx, &fields);
         }
-        "Choice" => choice::state(cx, &fields, entry),
-        "Wait" => wait(cx, &fields),
-        "Fail" => fail(cx, &fields),
-        "Parallel" => parallel(cx, &fields),
-        "Map" => super::map::state(cx, &fields),
+    } else {
+        io_paths(cx, &fields);
+        if let Some(node) = fields.get("Assign") {
+            super::jsonata::assign(cx, node, false, super::jsonata::PLAIN);
+        }
+        match kind {
+            "Task" => task(cx, &fields),
+            "Pass" => {
+                if let Some(p) = fields.get("Parameters") {
+                    values::template(p, "Parameters", &mut cx.diags);
+                }
+            }
+            "Wait" => wait(cx, &fields),
+            "Fail" => fail(cx, &fields),
+            _ => {}
+        }
+    }
+    match kind {
+        "Choice" => choice::state(cx, &fields, entry, jsonata),
+        "Parallel" => parallel(cx, &fields, jsonata),
+        "Map" => super::map::state(cx, &fields, jsonata),
         _ => {}
     }
     if matches!(kind, "Task" | "Parallel" | "Map") {
         super::retry::retriers(cx, &fields);
-        super::retry::catchers(cx, &fields, entry);
+        super::retry::catchers(cx, &fields, entry, jsonata);
     }
     if !matches!(kind, "Choice" | "Succeed" | "Fail") {
         transition(cx, &fields, name, entry);
@@ -442,7 +522,7 @@ fn transition<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, name: &str, entry: &mut 
     }
 }
 
-fn task(cx: &mut Cx, fields: &Fields) {
+fn resource(cx: &mut Cx, fields: &Fields) {
     if let Some(node) = fields.require(
         "Resource",
         "`Resource` is the ARN of what the Task calls",
@@ -450,6 +530,10 @@ fn task(cx: &mut Cx, fields: &Fields) {
     ) {
         values::resource(node, &mut cx.diags);
     }
+}
+
+fn task(cx: &mut Cx, fields: &Fields) {
+    resource(cx, fields);
     if let Some(p) = fields.get("Parameters") {
         values::template(p, "Parameters", &mut cx.diags);
     }
@@ -511,8 +595,8 @@ fn fail(cx: &mut Cx, fields: &Fields) {
     }
 }
 
-fn parallel<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>) {
-    if let Some(p) = fields.get("Parameters") {
+fn parallel<'a>(cx: &mut Cx<'a>, fields: &Fields<'a>, jsonata: bool) {
+    if let Some(p) = fields.get("Parameters").filter(|_| !jsonata) {
         values::template(p, "Parameters", &mut cx.diags);
     }
     if fields

@@ -73,7 +73,7 @@ pub fn path(node: &Node, field: &str, rule: PathRule, diags: &mut Vec<Diag>) -> 
 
 /// A sub-span of a string value, when its text has no escapes (so offsets
 /// in the decoded string are offsets in the file); else the whole value.
-fn inside(node: &Node, range: std::ops::Range<usize>) -> Span {
+pub(super) fn inside(node: &Node, range: std::ops::Range<usize>) -> Span {
     let inner = node.inner_span();
     match node.as_str() {
         Some(s) if s.len() == inner.len() => inner.inner(range),
@@ -91,7 +91,7 @@ pub fn template(node: &Node, field: &str, diags: &mut Vec<Diag>) {
     template_value(node, diags);
 }
 
-fn template_value(node: &Node, diags: &mut Vec<Diag>) {
+pub(super) fn template_value(node: &Node, diags: &mut Vec<Diag>) {
     match &node.value {
         Value::Object(members) => {
             same_field_twice(members, diags);
@@ -134,7 +134,7 @@ fn same_field_twice(members: &[super::json::Member], diags: &mut Vec<Diag>) {
 }
 
 /// The value of a `"key.$"` field: a path or an intrinsic call.
-fn dynamic(node: &Node, key: &str, diags: &mut Vec<Diag>) {
+pub(super) fn dynamic(node: &Node, key: &str, diags: &mut Vec<Diag>) {
     match node.as_str() {
         Some(text) if intrinsic::is_call(text) => call(node, key, diags),
         Some(_) => {
