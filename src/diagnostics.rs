@@ -1166,7 +1166,7 @@ pub enum Diag {
     },
 
     #[error("`${name}` is read in state `{state}`, but no state before it assigns it")]
-    #[diagnostic(code(nagare::E222), help("{help}"))]
+    #[diagnostic(code(nagare::W222), severity(Warning), help("{help}"))]
     AslUnassignedVariable {
         #[label("never assigned on the way here")]
         span: Span,

@@ -128,6 +128,11 @@ enum Command {
         /// iterations on threads, instead of simulating the clock.
         #[arg(long)]
         real_time: bool,
+        /// A directory standing in for S3: a Distributed Map reads the
+        /// object s3://bucket/key from DIR/bucket/key, and writes its
+        /// ResultWriter files there.
+        #[arg(long, value_name = "DIR")]
+        s3_dir: Option<PathBuf>,
         /// Call AWS for real in these stages (or, for a definition, Task
         /// states); alone, in every Lambda and ECS task. Others stay mocked.
         #[cfg(feature = "aws")]
@@ -304,6 +309,7 @@ fn run(cli: Cli) -> u8 {
             max_transitions,
             seed,
             real_time,
+            s3_dir,
             #[cfg(feature = "aws")]
             live,
             #[cfg(feature = "aws")]
@@ -319,6 +325,7 @@ fn run(cli: Cli) -> u8 {
                 max_transitions,
                 seed,
                 real_time,
+                s3_dir,
                 #[cfg(feature = "aws")]
                 live,
                 #[cfg(feature = "aws")]

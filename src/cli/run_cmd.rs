@@ -25,6 +25,7 @@ pub struct RunArgs {
     pub max_transitions: usize,
     pub seed: u64,
     pub real_time: bool,
+    pub s3_dir: Option<PathBuf>,
     /// `--live`: `None` runs nothing live; an empty list, every task that can.
     #[cfg(feature = "aws")]
     pub live: Option<Vec<String>>,
@@ -89,6 +90,7 @@ pub fn run(args: &RunArgs, output: Output) -> u8 {
         machine_name: runnable.name.clone(),
         seed: args.seed,
         real_time: args.real_time,
+        s3_dir: args.s3_dir.clone(),
         limits: Limits {
             max_events: args.max_transitions,
             ..Limits::default()

@@ -38,6 +38,9 @@ pub const INTRINSIC: &str = "States.IntrinsicFailure";
 pub const RESULT_PATH: &str = "States.ResultPathMatchFailure";
 pub const NO_CHOICE: &str = "States.NoChoiceMatched";
 pub const HEARTBEAT: &str = "States.HeartbeatTimeout";
+pub const ITEM_READER: &str = "States.ItemReaderFailed";
+pub const RESULT_WRITER: &str = "States.ResultWriterFailed";
+pub const TOLERATED: &str = "States.ExceedToleratedFailureThreshold";
 
 /// Whether an `ErrorEquals` list matches `error`, by AWS's rules:
 /// `States.ALL` matches every error but `States.Runtime` and

@@ -14,6 +14,8 @@ mod failure;
 mod history;
 mod intrinsics;
 mod jsonata;
+mod reader;
+mod s3;
 mod tasks;
 mod time;
 mod vars;
@@ -69,6 +71,10 @@ pub struct Options {
     /// Sleep through waits and retry delays, and run branches and
     /// iterations on threads, instead of simulating the clock.
     pub real_time: bool,
+    /// The directory that stands in for S3 (`--s3-dir`): a Distributed
+    /// Map reads `s3://bucket/key` from `DIR/bucket/key` and writes its
+    /// results there.
+    pub s3_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -81,6 +87,7 @@ impl Default for Options {
             seed: 0,
             limits: Limits::default(),
             real_time: false,
+            s3_dir: None,
         }
     }
 }
@@ -108,6 +115,10 @@ pub fn run(
     let text = crate::asl::write(machine);
     engine.uses_context = text.contains("$$") || text.contains("$states");
     engine.language = machine.query_language.unwrap_or_default();
+    engine.s3 = options
+        .s3_dir
+        .as_ref()
+        .map(|dir| std::sync::Arc::new(s3::LocalS3::new(dir)));
     engine.deadline = machine.timeout_seconds.map(|s| {
         options
             .start

@@ -1,9 +1,12 @@
-//! The conformance corpus (tests/conformance/cases/): definitions whose
+//! The conformance corpora. tests/conformance/cases/: definitions whose
 //! results come from moto's Step Functions executor (or, where AWS's
 //! documentation says moto is wrong, from AWS's documented behaviour; see
-//! tests/conformance/aws_differs.json). nagare must give the same status,
-//! and the same output or error name. `.ci/run` re-runs moto to prove the
-//! recorded results still hold.
+//! tests/conformance/aws_differs.json); `.ci/run` re-runs moto to prove the
+//! recorded results still hold. tests/conformance/jsonata/: JSONata and
+//! variables, whose results follow AWS's documentation (each case names
+//! the pages), since moto cannot run them (tests/conformance/
+//! jsonata_allowlist.json says why). nagare must give the same status, and
+//! the same output or error name.
 
 use serde_json::Value;
 
@@ -14,12 +17,17 @@ struct Case {
     definition: Value,
     input: Value,
     expected: Value,
+    aws_doc: Value,
 }
 
 fn cases() -> Vec<Case> {
-    let dir = root().join("tests/conformance/cases");
+    cases_in("tests/conformance/cases")
+}
+
+fn cases_in(dir: &str) -> Vec<Case> {
+    let dir = root().join(dir);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/conformance/cases")
+        .expect("a corpus directory")
         .filter_map(|e| Some(e.ok()?.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
@@ -38,6 +46,7 @@ fn cases() -> Vec<Case> {
                 definition: case["definition"].clone(),
                 input: case["input"].clone(),
                 expected: case["expected"].clone(),
+                aws_doc: case["aws_doc"].clone(),
             }
         })
         .collect()
@@ -67,6 +76,10 @@ fn actual(case: &Case) -> Value {
 fn nagare_matches_the_recorded_results() {
     let cases = cases();
     assert!(cases.len() >= 80, "only {} conformance cases", cases.len());
+    assert_all_match(&cases);
+}
+
+fn assert_all_match(cases: &[Case]) {
     let mismatches: Vec<String> = cases
         .iter()
         .filter_map(|case| {
@@ -113,5 +126,66 @@ fn every_departure_from_moto_is_a_case_with_awss_behaviour() {
                 "{name}: no {field}"
             );
         }
+    }
+}
+
+fn jsonata_allowlist() -> Value {
+    let text = std::fs::read_to_string(root().join("tests/conformance/jsonata_allowlist.json"))
+        .expect("jsonata_allowlist.json");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[test]
+fn jsonata_and_variables_follow_awss_documentation() {
+    let cases = cases_in("tests/conformance/jsonata");
+    assert!(cases.len() >= 60, "only {} JSONata cases", cases.len());
+    for case in &cases {
+        let pages = case.aws_doc.as_array().map_or(0, Vec::len);
+        assert!(pages > 0, "{}: no AWS page cited", case.name);
+    }
+    assert_all_match(&cases);
+    assert!(
+        jsonata_allowlist()["moto"]
+            .as_str()
+            .is_some_and(|s| s.contains("not an oracle")),
+        "the allowlist says why moto does not give these results"
+    );
+}
+
+#[test]
+fn every_jsonata_case_passes_asl_validator() {
+    let cases = cases_in("tests/conformance/jsonata");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<std::path::PathBuf> = cases
+        .iter()
+        .map(|case| {
+            let path = dir.path().join(format!("{}.asl.json", case.name));
+            std::fs::write(&path, case.definition.to_string()).expect("write");
+            path
+        })
+        .collect();
+    let Some(rejected) = crate::oracles::Oracle::AslValidator.rejected(&files) else {
+        return;
+    };
+    let gaps = jsonata_allowlist()["asl_validator_gaps"].clone();
+    let unexpected: Vec<String> = rejected
+        .iter()
+        .filter_map(|(path, said)| {
+            let name = path.file_name()?.to_str()?.trim_end_matches(".asl.json");
+            gaps.get(name).is_none().then(|| format!("{name}: {said}"))
+        })
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "asl-validator rejects: {unexpected:#?}"
+    );
+    // Each listed gap is still one: the list stays true.
+    for name in gaps.as_object().into_iter().flatten().map(|(k, _)| k) {
+        assert!(
+            rejected.keys().any(
+                |p| p.file_name().and_then(|f| f.to_str()) == Some(&format!("{name}.asl.json"))
+            ),
+            "{name} is listed as an asl-validator gap but passes it"
+        );
     }
 }

@@ -12,6 +12,7 @@ mod codes;
 mod compile;
 mod conformance;
 mod corpus;
+mod distributed;
 mod docs;
 mod examples;
 mod fmt;

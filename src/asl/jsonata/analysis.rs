@@ -3,7 +3,7 @@
 //! result, no top-level input, no `$eval`, JSONata 2.0.6 only), and the
 //! interpreter binds only what an expression reads.
 
-use jlens_core::{Bindings, NodeKind};
+use jlens_core::{Bindings, Node, NodeKind};
 
 use super::{Expr, functions};
 
@@ -66,7 +66,10 @@ pub fn analyse(expr: &Expr) -> Analysis {
         found.unwrap_or((0, expr.source().len()))
     };
     let mut analysis = Analysis {
-        reads_input: reads.input().is_some(),
+        // jlens's `reads` is an upper bound (a built-in that may take its
+        // context, such as `$round`, counts as reading it), so the input
+        // is judged by the positions that surely read it.
+        reads_input: reads.input().is_some() && reads_context(&ast.root),
         ..Analysis::default()
     };
     for (name, read) in reads.bindings() {
@@ -102,6 +105,40 @@ pub fn analyse(expr: &Expr) -> Analysis {
     analysis
 }
 
+/// Whether evaluating `node` at the top of an expression reads the
+/// context: a field name or `$` where the context is the input, not inside
+/// a path after its first step, a predicate or a function body.
+fn reads_context(node: &Node) -> bool {
+    fn any<'n>(mut nodes: impl Iterator<Item = &'n Node>) -> bool {
+        nodes.any(reads_context)
+    }
+    match &node.kind {
+        NodeKind::Name { .. } | NodeKind::Wildcard | NodeKind::Descendant => true,
+        NodeKind::Parent { .. } => true,
+        NodeKind::Variable { name } => name.is_empty() || name == "$",
+        NodeKind::Path { steps, .. } => steps.first().is_some_and(reads_context),
+        NodeKind::Binary { lhs, rhs, .. }
+        | NodeKind::Fallback { lhs, rhs, .. }
+        | NodeKind::Apply { lhs, rhs } => reads_context(lhs) || reads_context(rhs),
+        NodeKind::Bind { rhs, .. } => reads_context(rhs),
+        NodeKind::Negate { expr } => reads_context(expr),
+        NodeKind::Array { items } => any(items.iter()),
+        NodeKind::Block { exprs, .. } => any(exprs.iter()),
+        NodeKind::Object { pairs } => any(pairs.iter().flat_map(|(k, v)| [k, v])),
+        NodeKind::Condition {
+            condition,
+            then,
+            otherwise,
+        } => {
+            reads_context(condition)
+                || reads_context(then)
+                || otherwise.as_deref().is_some_and(reads_context)
+        }
+        NodeKind::Function { args, .. } | NodeKind::Partial { args, .. } => any(args.iter()),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::compile;
@@ -122,6 +159,12 @@ mod tests {
         assert!(of("total * 2").reads_input);
         assert!(of("$").reads_input);
         assert!(!of("$states.input.items[price > 2].name").reads_input);
+        assert!(!of("$round(2.5) + $string(1)").reads_input);
+        assert!(!of("{'a': $states.input.a, 'b': [1, $x]}").reads_input);
+        assert!(!of("$map($states.input.l, function($v) { $v.n })").reads_input);
+        assert!(of("{'a': a}").reads_input);
+        assert!(of("$split(csv, ',')").reads_input);
+        assert!(of("$$.x").reads_input);
         assert!(of("$states").states.result);
         assert!(of("$states.errorOutput.Cause").states.error_output);
     }

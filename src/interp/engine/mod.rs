@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value, json};
 
+mod distributed;
+
 use super::choice;
 use super::data::{self, Env, Payload, filter, place, template, within_limit};
 use super::failure::{self, Failure, matches};
@@ -93,6 +95,10 @@ pub(super) struct Engine<'t> {
     pending: Option<Vec<(String, Value)>>,
     /// What the state that just ran assigned, for its exited event.
     assigned: Option<Vec<(String, Payload)>>,
+    /// The directory standing in for S3 (`--s3-dir`).
+    pub s3: Option<Arc<super::s3::LocalS3>>,
+    /// The ARN of the Distributed Map Run under way.
+    map_run: Option<String>,
 }
 
 /// Results of branches or iterations, gathered in order: the outputs, the
@@ -171,6 +177,8 @@ impl<'t> Engine<'t> {
             language: QueryLanguage::JsonPath,
             pending: None,
             assigned: None,
+            s3: None,
+            map_run: None,
         }
     }
 
@@ -193,6 +201,8 @@ impl<'t> Engine<'t> {
             language: self.language,
             pending: None,
             assigned: None,
+            s3: self.s3.clone(),
+            map_run: None,
         }
     }
 
@@ -1020,13 +1030,30 @@ impl<'t> Engine<'t> {
     ) -> Result<(Payload, i64), Failed> {
         self.nested(now)?;
         let at = |f: Failure| (f, now);
+        let Some(processor) = state.item_processor.as_ref().or(state.iterator.as_ref()) else {
+            return Err(at(Failure::runtime("a Map without a processor")));
+        };
+        if processor
+            .processor_config
+            .as_ref()
+            .is_some_and(|c| c.mode == "DISTRIBUTED")
+        {
+            return self.distributed_map(name, state, processor, input, now);
+        }
         let jsonata = self.jsonata(state.query_language);
         let (effective, items, concurrency) = if jsonata {
             let scope = self.scope(name, &input);
-            let items = match &state.items {
-                Some(i) => Value::Array(scope.typed(i, "Items", query::array).map_err(at)?),
-                None => Value::clone(&input),
-            };
+            // `Items` defaults to the state input, which must then be an
+            // array like any `Items` value.
+            let default = Value::String("{% $states.input %}".into());
+            let items = scope
+                .typed(
+                    state.items.as_ref().unwrap_or(&default),
+                    "Items",
+                    query::array,
+                )
+                .map_err(at)?;
+            let items = Value::Array(items);
             let concurrency = match &state.max_concurrency {
                 Some(Setting::Fixed(n)) => *n,
                 Some(Setting::Expression(e)) => scope
@@ -1068,9 +1095,6 @@ impl<'t> Engine<'t> {
                 self.limits.max_map_items
             ))));
         }
-        let Some(processor) = state.item_processor.as_ref().or(state.iterator.as_ref()) else {
-            return Err(at(Failure::runtime("a Map without a processor")));
-        };
         let selector = state
             .item_selector
             .as_ref()
@@ -1080,12 +1104,6 @@ impl<'t> Engine<'t> {
                 jsonata,
                 state: name,
             });
-        // AWS: a Distributed Map's iterations cannot read the variables
-        // outside it.
-        let isolated = processor
-            .processor_config
-            .as_ref()
-            .is_some_and(|c| c.mode == "DISTRIBUTED");
         self.event(
             now,
             "MapStateStarted",
@@ -1097,8 +1115,7 @@ impl<'t> Engine<'t> {
                 .enumerate()
                 .map(|(index, item)| self.iteration_input(&selector, &effective, index, item, now))
                 .collect::<Result<Vec<_>, _>>()?;
-            let (outputs, end) =
-                self.map_on_threads(processor, inputs, concurrency, isolated, now)?;
+            let (outputs, end) = self.map_on_threads(processor, inputs, concurrency, now)?;
             return self.finish(
                 name,
                 jsonata,
@@ -1135,11 +1152,7 @@ impl<'t> Engine<'t> {
             )?;
             let saved = self.context.get("State").cloned();
             // The iteration's own scope, dropped when it ends.
-            let scope = if isolated {
-                Vars::default()
-            } else {
-                self.vars.inner()
-            };
+            let scope = self.vars.inner();
             let outer = std::mem::replace(&mut self.vars, scope);
             let run = self.run_states(
                 &processor.states,
@@ -1254,7 +1267,6 @@ impl<'t> Engine<'t> {
         processor: &crate::asl::SubMachine,
         inputs: Vec<Payload>,
         concurrency: usize,
-        isolated: bool,
         now: i64,
     ) -> Result<(Vec<Payload>, i64), Failed> {
         const MAX_THREADS: usize = 64;
@@ -1279,11 +1291,7 @@ impl<'t> Engine<'t> {
         type Done = (usize, Vec<Event>, Result<(Payload, i64), Failed>);
         let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(count));
         let mut forks: Vec<Engine<'t>> = (0..workers).map(|_| self.fork()).collect();
-        let fresh = if isolated {
-            Vars::default()
-        } else {
-            self.vars.inner()
-        };
+        let fresh = self.vars.inner();
         std::thread::scope(|scope| {
             for fork in &mut forks {
                 let (pending, stop, done, fresh) = (&pending, &stop, &done, &fresh);
