@@ -19,6 +19,7 @@ mod fmt;
 mod fuzz_regressions;
 mod graph;
 mod harness;
+mod jsonata_check;
 mod jsonata_suite;
 mod lsp;
 mod oracles;

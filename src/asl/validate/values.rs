@@ -52,6 +52,13 @@ pub fn path(node: &Node, field: &str, rule: PathRule, diags: &mut Vec<Diag>) -> 
         }
     };
     match rule {
+        PathRule::Result if parsed.variable.is_some() => diags.push(bad(
+            format!("`{text}` writes into a variable"),
+            "not a place in the state",
+            format!(
+                "`{field}` places a result in the state: start it with `$.`; assign variables with `Assign`"
+            ),
+        )),
         PathRule::Result if parsed.context => diags.push(bad(
             format!("`{text}` writes into the context object"),
             "`$$` is read-only",
