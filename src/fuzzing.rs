@@ -193,6 +193,67 @@ pub fn asl(text: &str) {
     let _ = crate::asl::policy::policy(&machine);
 }
 
+/// A JSONata expression, then optionally `\n---\n` and an input: compiled
+/// and analysed (every span a range of the text on character
+/// boundaries), evaluated with Step Functions' functions under small
+/// limits, and checked and run as the `Output` of a JSONata Pass state,
+/// its diagnostics rendered.
+pub fn jsonata(text: &str) {
+    use crate::asl::jsonata::{self, Limits};
+    let (expr, input) = text.split_once("\n---\n").unwrap_or((text, "null"));
+    let within = |(start, end): (usize, usize)| {
+        start <= end
+            && end <= expr.len()
+            && expr.is_char_boundary(start)
+            && expr.is_char_boundary(end)
+    };
+    let compiled = match jsonata::compile(expr) {
+        Ok(compiled) => compiled,
+        Err(e) => {
+            assert!(e.span.is_none_or(within), "a syntax error outside the text: {e:?}");
+            return;
+        }
+    };
+    let analysis = jsonata::analyse(&compiled);
+    for (_, span) in &analysis.variables {
+        assert!(within(*span), "a variable span outside the text: {analysis:?}");
+    }
+    for (_, span) in &analysis.unsupported {
+        assert!(within(*span), "a span outside the text: {analysis:?}");
+    }
+    let input: Option<Value> = serde_json::from_str(input).ok();
+    let limits = Limits {
+        time: std::time::Duration::from_millis(500),
+        depth: 300,
+        now: Some(0),
+    };
+    let variables = analysis
+        .variables
+        .iter()
+        .map(|(name, _)| (name.as_str(), Value::from(1)))
+        .collect();
+    let _ = jsonata::evaluate(&compiled, input.as_ref(), variables, limits, 7);
+    let machine = serde_json::json!({
+        "QueryLanguage": "JSONata",
+        "StartAt": "S",
+        "States": {"S": {"Type": "Pass", "Output": format!("{{% {expr} %}}"), "End": true}}
+    });
+    let definition = machine.to_string();
+    let validated = validate(&definition);
+    let source = crate::source::Source::new("fuzz.asl.json", definition.clone());
+    for diag in &validated.diags {
+        let _ = crate::diagnostics::render::human(diag, &source, false);
+    }
+    if let Some(machine) = validated.machine {
+        let options = Options {
+            limits: small_limits(),
+            ..Options::default()
+        };
+        let input = input.unwrap_or(Value::Null);
+        let _ = interp::run(&machine, input, &DryRun::default(), &options);
+    }
+}
+
 /// fmt keeps the tree and every comment, and is idempotent.
 pub fn fmt_round_trip(text: &str) {
     let Ok(once) = crate::fmt::format(text) else {

@@ -33,6 +33,8 @@ pub struct Scope<'a> {
     pub vars: &'a Vars,
     /// Seeds `$random()` and `$uuid()`; moved on at each evaluation.
     pub seed: Cell<u64>,
+    /// The simulated time, in milliseconds: `$now()` and `$millis()`.
+    pub now: i64,
 }
 
 struct Compiled {
@@ -121,7 +123,11 @@ impl Scope<'_> {
         let seed = self.seed.get();
         self.seed
             .set(seed.wrapping_mul(6364136223846793005).wrapping_add(1));
-        jsonata::evaluate(&compiled.expr, None, bound, Limits::default(), seed).map_err(|e| {
+        let limits = Limits {
+            now: Some(self.now),
+            ..Limits::default()
+        };
+        jsonata::evaluate(&compiled.expr, None, bound, limits, seed).map_err(|e| {
             self.failure(
                 body,
                 field,
@@ -259,6 +265,7 @@ mod tests {
             context,
             vars,
             seed: Cell::new(1),
+            now: 1_767_225_600_000,
         }
     }
 
@@ -275,6 +282,11 @@ mod tests {
             "Output",
         );
         assert_eq!(out, Ok(json!({"x": 6, "l": [1, "run"], "k": "{ %not% }"})));
+        // `$now()` is the simulated clock's.
+        assert_eq!(
+            s.value(&json!("{% $now() %}"), "Output"),
+            Ok(json!("2026-01-01T00:00:00.000Z"))
+        );
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub fn items(
         .ok_or_else(|| reader_failed("the ItemReader's parameters have no `Bucket`".into()))?;
     let api = resource.rsplit(':').next().unwrap_or_default();
     let api = api.split('.').next().unwrap_or(api);
+    if config.get("Transformation").and_then(Value::as_str) == Some("LOAD_AND_FLATTEN") {
+        return Err(reader_failed(
+            "nagare does not read Transformation LOAD_AND_FLATTEN: the objects' contents are not loaded".into(),
+        ));
+    }
     let mut items = match api {
         "listObjectsV2" => s3
             .list(bucket, text("Prefix").unwrap_or_default())

@@ -40,6 +40,11 @@ fn found_inputs_stay_fixed() {
             nagare::fuzzing::asl(t)
         }
     });
+    total += replay("jsonata", |b| {
+        if let Some(t) = text(b) {
+            nagare::fuzzing::jsonata(t)
+        }
+    });
     total += replay("fmt_idempotent", |b| {
         if let Some(t) = text(b) {
             nagare::fuzzing::fmt_round_trip(t)

@@ -68,6 +68,9 @@ pub struct Limits {
     pub time: Duration,
     /// Nesting of the evaluation (recursion), reported as `U1001`.
     pub depth: usize,
+    /// What `$now()` and `$millis()` give, in milliseconds since the
+    /// epoch (a dry run's simulated clock); `None`: the real clock.
+    pub now: Option<i64>,
 }
 
 impl Default for Limits {
@@ -75,6 +78,7 @@ impl Default for Limits {
         Limits {
             time: Duration::from_secs(5),
             depth: 10_000,
+            now: None,
         }
     }
 }
@@ -134,10 +138,13 @@ fn run(
     let bindings = variables
         .into_iter()
         .fold(bindings, |b, (name, value)| b.var(name, value));
-    let options = Options::new()
+    let mut options = Options::new()
         .timeout(limits.time)
         .max_depth(limits.depth)
         .seed(seed);
+    if let Some(now) = limits.now {
+        options = options.now(now);
+    }
     Ok(expr.0.evaluate_with(input, &bindings, &options)?)
 }
 
@@ -196,6 +203,7 @@ mod tests {
         let limits = Limits {
             time: Duration::from_secs(2),
             depth: 500,
+            now: None,
         };
         let out = evaluate(
             &compile(runaway).expect("compiles"),

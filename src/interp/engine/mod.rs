@@ -99,6 +99,9 @@ pub(super) struct Engine<'t> {
     pub s3: Option<Arc<super::s3::LocalS3>>,
     /// The ARN of the Distributed Map Run under way.
     map_run: Option<String>,
+    /// When the running state was entered (or last retried), on the
+    /// simulated clock: JSONata's `$now()` and `$millis()`.
+    clock: i64,
 }
 
 /// Results of branches or iterations, gathered in order: the outputs, the
@@ -179,6 +182,7 @@ impl<'t> Engine<'t> {
             assigned: None,
             s3: None,
             map_run: None,
+            clock: 0,
         }
     }
 
@@ -203,6 +207,7 @@ impl<'t> Engine<'t> {
             assigned: None,
             s3: self.s3.clone(),
             map_run: None,
+            clock: self.clock,
         }
     }
 
@@ -221,6 +226,7 @@ impl<'t> Engine<'t> {
             context: &self.context,
             vars: &self.vars,
             seed: std::cell::Cell::new(seed),
+            now: self.clock,
         }
     }
 
@@ -338,6 +344,7 @@ impl<'t> Engine<'t> {
     }
 
     fn set_state_context(&mut self, name: &str, now: i64, retry: u64) {
+        self.clock = now;
         if !self.uses_context {
             return;
         }
