@@ -210,13 +210,19 @@ pub fn jsonata(text: &str) {
     let compiled = match jsonata::compile(expr) {
         Ok(compiled) => compiled,
         Err(e) => {
-            assert!(e.span.is_none_or(within), "a syntax error outside the text: {e:?}");
+            assert!(
+                e.span.is_none_or(within),
+                "a syntax error outside the text: {e:?}"
+            );
             return;
         }
     };
     let analysis = jsonata::analyse(&compiled);
     for (_, span) in &analysis.variables {
-        assert!(within(*span), "a variable span outside the text: {analysis:?}");
+        assert!(
+            within(*span),
+            "a variable span outside the text: {analysis:?}"
+        );
     }
     for (_, span) in &analysis.unsupported {
         assert!(within(*span), "a span outside the text: {analysis:?}");

@@ -42,11 +42,12 @@ struct Compiled {
     analysis: Analysis,
 }
 
+type Cache = HashMap<String, Rc<Result<Compiled, JsonataError>>, foldhash::fast::RandomState>;
+
 thread_local! {
     /// Expressions compiled so far (a loop evaluates the same few again
     /// and again), with what each reads.
-    static COMPILED: RefCell<HashMap<String, Rc<Result<Compiled, JsonataError>>>> =
-        RefCell::default();
+    static COMPILED: RefCell<Cache> = RefCell::default();
 }
 
 fn compiled(body: &str) -> Rc<Result<Compiled, JsonataError>> {
@@ -60,7 +61,7 @@ fn compiled(body: &str) -> Rc<Result<Compiled, JsonataError>> {
     COMPILED.with(|c| {
         let mut cache = c.borrow_mut();
         // A definition has few distinct expressions; the bound is a safety net.
-        if cache.len() > 100_000 {
+        if cache.len() > 10_000 {
             cache.clear();
         }
         cache.insert(body.to_string(), made.clone());
@@ -115,7 +116,9 @@ impl Scope<'_> {
             }
             bound.push(("states", Value::Object(states)));
         }
-        for (name, _) in &compiled.analysis.variables {
+        // Every name the expression mentions that is a variable, those
+        // named like JSONata's functions too: the variable stands in.
+        for name in &compiled.analysis.names {
             if let Some(value) = self.vars.get(name) {
                 bound.push((name.as_str(), Value::clone(value)));
             }
@@ -127,7 +130,8 @@ impl Scope<'_> {
             now: Some(self.now),
             ..Limits::default()
         };
-        jsonata::evaluate(&compiled.expr, None, bound, limits, seed).map_err(|e| {
+        let names = &compiled.analysis.names;
+        jsonata::evaluate_named(&compiled.expr, None, bound, names, limits, seed).map_err(|e| {
             self.failure(
                 body,
                 field,
@@ -286,6 +290,22 @@ mod tests {
         assert_eq!(
             s.value(&json!("{% $now() %}"), "Output"),
             Ok(json!("2026-01-01T00:00:00.000Z"))
+        );
+    }
+
+    #[test]
+    fn a_variable_named_like_a_function_stands_in_for_it() {
+        let mut vars = Vars::default();
+        vars.assign(vec![("sum".into(), json!(40))])
+            .expect("assigned");
+        let (input, ctx) = (json!({}), json!({}));
+        let s = scope(&input, &vars, &ctx);
+        assert_eq!(s.value(&json!("{% $sum + 2 %}"), "Output"), Ok(json!(42)));
+        let none = Vars::default();
+        let s = scope(&input, &none, &ctx);
+        assert_eq!(
+            s.value(&json!("{% $sum([1, 2]) %}"), "Output"),
+            Ok(json!(3))
         );
     }
 

@@ -37,6 +37,10 @@ pub struct Analysis {
     /// State machine variables it reads (names without `$`), each with the
     /// byte range of its first use in the expression's text.
     pub variables: Vec<(String, (usize, usize))>,
+    /// Every `$name` it mentions (without `$`), built-in names included:
+    /// a state machine variable named like a JSONata function (`$sum`)
+    /// stands in for it, as a binding does in jsonata-js.
+    pub names: Vec<String>,
     /// The `$states` fields it reads.
     pub states: StatesRead,
     /// Whether it reads its input (`$`, or a field name at the top): a
@@ -88,6 +92,16 @@ pub fn analyse(expr: &Expr) -> Analysis {
             analysis.variables.push((name.to_string(), first_use(name)));
         }
     }
+    ast.root.walk(&mut |node| {
+        if let NodeKind::Variable { name } = &node.kind
+            && !name.is_empty()
+            && name != "$"
+            && name != "states"
+            && !analysis.names.contains(name)
+        {
+            analysis.names.push(name.clone());
+        }
+    });
     ast.root.walk(&mut |node| match &node.kind {
         NodeKind::Variable { name } if functions::REMOVED.contains(&name.as_str()) => analysis
             .unsupported

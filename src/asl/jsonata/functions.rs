@@ -9,7 +9,7 @@
 //! (`SF01xx`), which Step Functions would report as
 //! `States.QueryEvaluationError` all the same.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jlens_core::{Bindings, Error, HostFunction};
 use rand::{Rng as _, SeedableRng};
@@ -154,53 +154,81 @@ fn seeded_unit(seed: i64) -> f64 {
     ((high << 27) + low) as f64 / (1u64 << 53) as f64
 }
 
+/// The functions that need no state of their own, made once: making a
+/// host function parses its signature.
+fn stateless() -> &'static [(&'static str, HostFunction)] {
+    static MADE: OnceLock<Vec<(&'static str, HostFunction)>> = OnceLock::new();
+    MADE.get_or_init(|| {
+        let host = |signature: &str, f: Function| {
+            HostFunction::with_signature(signature, move |args, _| f(args))
+                .map(HostFunction::without_input)
+        };
+        [
+            ("partition", host("<an:a>", partition)),
+            ("range", host("<nnn:a>", range)),
+            ("hash", host("<xs:s>", hash)),
+            ("parse", host("<s:x>", parse)),
+        ]
+        .into_iter()
+        // The signatures are fixed text: they always parse.
+        .filter_map(|(name, f)| f.ok().map(|f| (name, f)))
+        .collect()
+    })
+}
+
 /// Adds Step Functions' functions to `bindings`, and removes `$eval` by
 /// binding a name that is not a function (calling it fails with JSONata's
 /// own `T1006`, as a function that does not exist does). `seed` drives
 /// `$random()` and `$uuid()`, so that a dry run repeats exactly.
 pub fn bind(bindings: Bindings, seed: u64) -> Bindings {
-    let stream = std::sync::Arc::new(Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)));
-    let for_random = stream.clone();
-    let for_uuid = stream;
-    let host = |signature: &str, f: Function| {
-        HostFunction::with_signature(signature, move |args, _| f(args))
-            .map(HostFunction::without_input)
-    };
+    bind_named(bindings, seed, |_| true)
+}
+
+/// As [`bind`], only the names `wanted` accepts (those an expression
+/// mentions: binding the others would be work for nothing).
+pub fn bind_named(bindings: Bindings, seed: u64, wanted: impl Fn(&str) -> bool) -> Bindings {
     let mut b = bindings;
-    for (name, function) in [
-        ("partition", host("<an:a>", partition)),
-        ("range", host("<nnn:a>", range)),
-        ("hash", host("<xs:s>", hash)),
-        ("parse", host("<s:x>", parse)),
-    ] {
-        // The signatures are fixed text: they always parse.
-        if let Ok(function) = function {
-            b = b.function(name, function);
+    for (name, function) in stateless() {
+        if wanted(name) {
+            b = b.function(*name, function.clone());
         }
     }
-    if let Ok(random) = HostFunction::with_signature("<n?:n>", move |args, _| {
-        let n = match args.first().and_then(Option::as_ref) {
-            Some(_) => seeded_unit(integer(args, 0, "random")?),
-            None => for_random
-                .lock()
-                .map(|mut r| r.random::<f64>())
-                .unwrap_or(0.5),
-        };
-        Ok(Some(Value::from(n)))
-    }) {
-        b = b.function("random", random.without_input());
+    let (random, uuid) = (wanted("random"), wanted("uuid"));
+    if random || uuid {
+        let stream = Arc::new(Mutex::new(rand::rngs::StdRng::seed_from_u64(seed)));
+        let for_random = stream.clone();
+        let for_uuid = stream;
+        if random
+            && let Ok(f) = HostFunction::with_signature("<n?:n>", move |args, _| {
+                let n = match args.first().and_then(Option::as_ref) {
+                    Some(_) => seeded_unit(integer(args, 0, "random")?),
+                    None => for_random
+                        .lock()
+                        .map(|mut r| r.random::<f64>())
+                        .unwrap_or(0.5),
+                };
+                Ok(Some(Value::from(n)))
+            })
+        {
+            b = b.function("random", f.without_input());
+        }
+        if uuid
+            && let Ok(f) = HostFunction::with_signature("<:s>", move |_, _| {
+                let bytes: [u8; 16] = for_uuid.lock().map(|mut r| r.random()).unwrap_or([0; 16]);
+                Ok(Some(Value::String(
+                    uuid::Builder::from_random_bytes(bytes)
+                        .into_uuid()
+                        .to_string(),
+                )))
+            })
+        {
+            b = b.function("uuid", f.without_input());
+        }
     }
-    if let Ok(uuid) = HostFunction::with_signature("<:s>", move |_, _| {
-        let bytes: [u8; 16] = for_uuid.lock().map(|mut r| r.random()).unwrap_or([0; 16]);
-        Ok(Some(Value::String(
-            uuid::Builder::from_random_bytes(bytes)
-                .into_uuid()
-                .to_string(),
-        )))
-    }) {
-        b = b.function("uuid", uuid.without_input());
+    if wanted("eval") {
+        b = b.var("eval", Value::Null);
     }
-    b.var("eval", Value::Null)
+    b
 }
 
 #[cfg(test)]

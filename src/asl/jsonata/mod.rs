@@ -116,6 +116,27 @@ pub fn evaluate(
     )
 }
 
+/// As [`evaluate`], binding only the Step Functions functions that
+/// `names` (what the expression mentions, from [`analyse`]) holds.
+pub fn evaluate_named(
+    expr: &Expr,
+    input: Option<&Value>,
+    variables: Vec<(&str, Value)>,
+    names: &[String],
+    limits: Limits,
+    seed: u64,
+) -> Result<Option<Value>, JsonataError> {
+    let wanted = |name: &str| names.iter().any(|n| n == name);
+    run(
+        expr,
+        input,
+        variables,
+        functions::bind_named(Bindings::new(), seed, wanted),
+        limits,
+        seed,
+    )
+}
+
 /// Evaluates as standard JSONata does, without Step Functions' changes
 /// (what the official test suite expects).
 pub fn evaluate_standard(
