@@ -110,19 +110,92 @@ fn collect(states: &IndexMap<String, State>, out: &mut Vec<Need>) {
         match state {
             State::Task(task) => task_needs(task, out),
             State::Parallel(p) => p.branches.iter().for_each(|b| collect(&b.states, out)),
-            State::Map(m) => m
-                .item_processor
-                .iter()
-                .chain(&m.iterator)
-                .for_each(|p| collect(&p.states, out)),
+            State::Map(m) => {
+                distributed_needs(m, out);
+                m.item_processor
+                    .iter()
+                    .chain(&m.iterator)
+                    .for_each(|p| collect(&p.states, out))
+            }
             _ => {}
         }
     }
 }
 
-/// A literal string parameter, or `None` when it is computed (`Name.$`).
+/// A Distributed Map starts child executions of the machine, and reads
+/// and writes S3 when it has an ItemReader or a ResultWriter ("IAM
+/// policies for using Distributed Map states").
+fn distributed_needs(map: &crate::asl::Map, out: &mut Vec<Need>) {
+    let distributed = map
+        .item_processor
+        .as_ref()
+        .and_then(|p| p.processor_config.as_ref())
+        .is_some_and(|c| c.mode == "DISTRIBUTED");
+    if !distributed {
+        return;
+    }
+    out.push(need(
+        "DistributedMapChildren",
+        &["states:StartExecution"],
+        vec!["*".into()],
+    ));
+    out.push(need(
+        "DistributedMapRuns",
+        &["states:DescribeExecution", "states:StopExecution"],
+        vec!["*".into()],
+    ));
+    // A bucket named in the definition narrows the resource; a computed
+    // one is only known at run time.
+    let bucket = |io: &Value| {
+        ["Parameters", "Arguments"]
+            .iter()
+            .find_map(|k| io.get(k)?.get("Bucket")?.as_str())
+            .filter(|b| !is_computed(b))
+            .map(str::to_string)
+    };
+    if let Some(reader) = &map.item_reader {
+        let resource = reader.get("Resource").and_then(Value::as_str).unwrap_or("");
+        let bucket = bucket(reader);
+        if resource.contains("listObjectsV2") {
+            let arn = bucket.map_or("*".into(), |b| format!("arn:aws:s3:::{b}"));
+            out.push(need("ReadItemsFromS3", &["s3:ListBucket"], vec![arn]));
+        } else {
+            let arn = bucket.map_or("*".into(), |b| format!("arn:aws:s3:::{b}/*"));
+            out.push(need("ReadItemsFromS3", &["s3:GetObject"], vec![arn]));
+        }
+    }
+    if let Some(writer) = &map.result_writer
+        && writer.get("Resource").is_some()
+    {
+        let arn = bucket(writer).map_or("*".into(), |b| format!("arn:aws:s3:::{b}/*"));
+        out.push(need(
+            "WriteResultsToS3",
+            &[
+                "s3:PutObject",
+                "s3:GetObject",
+                "s3:ListMultipartUploadParts",
+                "s3:AbortMultipartUpload",
+            ],
+            vec![arn],
+        ));
+    }
+}
+
+/// Whether a parameter's value is computed at run time: a JSONata
+/// expression.
+fn is_computed(text: &str) -> bool {
+    crate::asl::jsonata::delimited(text).is_some()
+}
+
+/// A literal string parameter (`Parameters`, or a JSONata state's
+/// `Arguments`), or `None` when it is computed (`Name.$`, `{% … %}`).
 fn literal<'t>(task: &'t Task, key: &str) -> Option<&'t str> {
-    task.parameters.as_ref()?.get(key)?.as_str()
+    task.parameters
+        .as_ref()
+        .or(task.arguments.as_ref())?
+        .get(key)?
+        .as_str()
+        .filter(|v| !is_computed(v))
 }
 
 /// The managed EventBridge rule Step Functions uses to wait for a `.sync`
@@ -381,6 +454,46 @@ mod tests {
 
     fn task(resource: &str, parameters: Value) -> Value {
         json!({"Type": "Task", "Resource": resource, "Parameters": parameters, "End": true})
+    }
+
+    #[test]
+    fn jsonata_arguments_name_resources_unless_computed() {
+        let jsonata = |arguments: Value| json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": arguments, "End": true});
+        let named = statements(jsonata(json!({"FunctionName": "flatten"})));
+        assert_eq!(named[0].2[0], "arn:aws:lambda:*:*:function:flatten");
+        let computed = statements(jsonata(json!({"FunctionName": "{% $states.input.fn %}"})));
+        assert_eq!(computed[0].2, ["*"]);
+    }
+
+    #[test]
+    fn a_distributed_map_starts_children_and_reads_and_writes_s3() {
+        let s = statements(json!({
+            "Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "in"}},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "p"}},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}
+            },
+            "End": true
+        }));
+        let find = |sid: &str| {
+            s.iter()
+                .find(|(id, ..)| id == sid)
+                .map(|(_, a, r)| (a.clone(), r.clone()))
+        };
+        assert_eq!(
+            find("ReadItemsFromS3"),
+            Some((vec!["s3:ListBucket".into()], vec!["arn:aws:s3:::in".into()]))
+        );
+        assert_eq!(
+            find("WriteResultsToS3").map(|(_, r)| r),
+            Some(vec!["arn:aws:s3:::out/*".into()])
+        );
+        assert_eq!(
+            find("DistributedMapChildren").map(|(a, _)| a),
+            Some(vec!["states:StartExecution".into()])
+        );
     }
 
     #[test]
