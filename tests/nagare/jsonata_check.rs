@@ -269,3 +269,23 @@ fn the_history_shows_what_each_state_assigned() {
         [&json!({"n": "1", "s": "\"text\""}), &json!({"n": "2"})]
     );
 }
+
+#[test]
+fn a_map_shows_only_its_own_assignments() {
+    let machine = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "Items": [1, 2], "ItemProcessor": {"StartAt": "I", "States": {
+            "I": {"Type": "Pass", "Assign": {"inner": "{% $states.input %}"}, "End": true}}}, "End": true}}});
+    let report = run(&machine, "{}");
+    let exited: Vec<&Value> = report["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|e| e["type"] == "MapStateExited")
+        .collect();
+    assert_eq!(exited.len(), 1);
+    assert!(
+        exited[0]["details"].get("assignedVariables").is_none(),
+        "{}",
+        exited[0]
+    );
+}

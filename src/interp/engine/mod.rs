@@ -705,6 +705,9 @@ impl<'t> Engine<'t> {
             self.pending = None;
             let (failure, at) = match attempt(self, input.clone(), now) {
                 Ok((output, at)) => {
+                    // What the states inside a Map iteration assigned is
+                    // not what the Map assigned.
+                    self.assigned = None;
                     let assigned = self.pending.take();
                     self.assign(assigned).map_err(|f| (f, at))?;
                     return Ok((output, next_of(next), at));
@@ -742,6 +745,7 @@ impl<'t> Engine<'t> {
             else {
                 return Err((failure, now));
             };
+            self.assigned = None;
             self.event(
                 now,
                 "StateCaught",
