@@ -16,12 +16,17 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use super::data::{kind, preview};
+use std::sync::Arc;
+
+use super::data::{Payload, kind, preview};
 use super::failure::Failure;
 use super::vars::Vars;
 use crate::asl::jsonata::{self, Analysis, Expr, JsonataError, Limits};
 
 pub const QUERY_EVALUATION: &str = "States.QueryEvaluationError";
+
+/// Variables and the values an `Assign` gives them.
+pub type Assignments = Vec<(String, Value)>;
 
 /// What the expressions of one state see.
 pub struct Scope<'a> {
@@ -197,9 +202,26 @@ impl Scope<'_> {
         })
     }
 
+    /// A state's `Output` (`default` without one) and the values of its
+    /// `Assign`, both from what the state saw on entry: AWS evaluates them
+    /// side by side, so `Output` does not see this state's assignments.
+    pub fn output_and_assign(
+        &self,
+        output: &Option<Value>,
+        assign: &Option<Value>,
+        default: &Payload,
+    ) -> Result<(Payload, Option<Assignments>), Failure> {
+        let output = match output {
+            Some(o) => Arc::new(self.value(o, "Output")?),
+            None => default.clone(),
+        };
+        let assigned = assign.as_ref().map(|a| self.assignments(a)).transpose()?;
+        Ok((output, assigned))
+    }
+
     /// `Assign`: every value computed from what the state saw on entry;
     /// the caller assigns them all at once.
-    pub fn assignments(&self, assign: &Value) -> Result<Vec<(String, Value)>, Failure> {
+    pub fn assignments(&self, assign: &Value) -> Result<Assignments, Failure> {
         let Value::Object(fields) = assign else {
             return Err(Failure::new(
                 QUERY_EVALUATION,

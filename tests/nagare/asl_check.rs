@@ -174,7 +174,7 @@ fn json_output_locates_problems_in_the_definition() {
 
 /// The codes `nagare check` reports for a definition, in order. None may
 /// be the typed model's refusal of what the checks let through.
-fn codes(json: &str) -> Vec<String> {
+pub(crate) fn codes(json: &str) -> Vec<String> {
     let validated = nagare::asl::validate::validate(json);
     for diag in &validated.diags {
         assert!(

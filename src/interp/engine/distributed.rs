@@ -118,15 +118,7 @@ impl<'t> Engine<'t> {
             ));
             return Err(run_failed(self, failure, now));
         }
-        let selector = state
-            .item_selector
-            .as_ref()
-            .or(state.parameters.as_ref())
-            .map(|template| Selector {
-                template,
-                jsonata,
-                state: name,
-            });
+        let selector = Selector::of(state, jsonata, name);
         let total = items.len();
         let mut selected = Vec::with_capacity(total);
         for (index, item) in items.into_iter().enumerate() {
@@ -178,21 +170,9 @@ impl<'t> Engine<'t> {
             None => Value::Array(self.entries(&children, "COMPACT")),
         };
         self.event(end, "MapStateSucceeded", Detail::default())?;
-        self.result_to_output(
-            name,
-            jsonata,
-            Outputs {
-                selector: &state.result_selector,
-                result_path: &state.result_path,
-                output_path: &state.output_path,
-                output: &state.output,
-                assign: &state.assign,
-            },
-            input,
-            Arc::new(result),
-        )
-        .map(|output| (output, end))
-        .map_err(|f| (f, end))
+        self.result_to_output(name, jsonata, Outputs::of(state), input, Arc::new(result))
+            .map(|output| (output, end))
+            .map_err(|f| (f, end))
     }
 
     /// Each child on a free slot of `concurrency` (0: all at once), in a

@@ -369,36 +369,17 @@ impl<'t> Engine<'t> {
                 let output = self.pass(name, pass, input).map_err(at)?;
                 Ok((output, next_of(&pass.next), now))
             }
-            State::Task(task) => self.with_retries(
-                name,
-                self.jsonata(task.query_language),
-                &task.retry,
-                &task.catch,
-                &task.next,
-                input,
-                now,
-                |engine, input, now| engine.task(name, task, input, now),
-            ),
-            State::Parallel(parallel) => self.with_retries(
-                name,
-                self.jsonata(parallel.query_language),
-                &parallel.retry,
-                &parallel.catch,
-                &parallel.next,
-                input,
-                now,
-                |engine, input, now| engine.parallel(name, parallel, input, now),
-            ),
-            State::Map(map) => self.with_retries(
-                name,
-                self.jsonata(map.query_language),
-                &map.retry,
-                &map.catch,
-                &map.next,
-                input,
-                now,
-                |engine, input, now| engine.map(name, map, input, now),
-            ),
+            State::Task(task) => self.retrying(name, &**task, input, now, |engine, input, now| {
+                engine.task(name, task, input, now)
+            }),
+            State::Parallel(parallel) => {
+                self.retrying(name, &**parallel, input, now, |engine, input, now| {
+                    engine.parallel(name, parallel, input, now)
+                })
+            }
+            State::Map(map) => self.retrying(name, &**map, input, now, |engine, input, now| {
+                engine.map(name, map, input, now)
+            }),
             State::Choice(c) => {
                 let (output, next) = self.choice(name, c, input).map_err(at)?;
                 Ok((output, Next::State(next), now))
@@ -426,16 +407,9 @@ impl<'t> Engine<'t> {
 
     fn pass(&mut self, name: &str, pass: &Pass, input: Payload) -> Result<Payload, Failure> {
         if self.jsonata(pass.query_language) {
-            let scope = self.scope(name, &input);
-            let output = match &pass.output {
-                Some(o) => Arc::new(scope.value(o, "Output")?),
-                None => input.clone(),
-            };
-            let assigned = pass
-                .assign
-                .as_ref()
-                .map(|a| scope.assignments(a))
-                .transpose()?;
+            let (output, assigned) =
+                self.scope(name, &input)
+                    .output_and_assign(&pass.output, &pass.assign, &input)?;
             self.assign(assigned)?;
             return Ok(output);
         }
@@ -505,11 +479,7 @@ impl<'t> Engine<'t> {
                 None => (&state.output, &state.assign, state.default.clone()),
             };
             let next = next.ok_or_else(|| no_match(&input))?;
-            let output = match output {
-                Some(o) => Arc::new(scope.value(o, "Output")?),
-                None => input.clone(),
-            };
-            let assigned = assign.as_ref().map(|a| scope.assignments(a)).transpose()?;
+            let (output, assigned) = scope.output_and_assign(output, assign, &input)?;
             self.assign(assigned)?;
             return Ok((output, next));
         }
@@ -576,15 +546,8 @@ impl<'t> Engine<'t> {
                 }
                 (None, None) => now,
             };
-            let output = match &wait.output {
-                Some(o) => Arc::new(scope.value(o, "Output").map_err(at)?),
-                None => input.clone(),
-            };
-            let assigned = wait
-                .assign
-                .as_ref()
-                .map(|a| scope.assignments(a))
-                .transpose()
+            let (output, assigned) = scope
+                .output_and_assign(&wait.output, &wait.assign, &input)
                 .map_err(at)?;
             self.assign(assigned).map_err(at)?;
             return Ok((output, until));
@@ -686,6 +649,20 @@ impl<'t> Engine<'t> {
         ))
     }
 
+    /// A Task, Parallel or Map: its attempts under its `Retry` and `Catch`.
+    fn retrying(
+        &mut self,
+        name: &str,
+        state: &impl WithResult,
+        input: Payload,
+        now: i64,
+        attempt: impl FnMut(&mut Self, Payload, i64) -> Result<(Payload, i64), Failed>,
+    ) -> Result<(Payload, Next, i64), Failed> {
+        let (retry, catch, next, language) = state.handling();
+        let jsonata = self.jsonata(language);
+        self.with_retries(name, jsonata, retry, catch, next, input, now, attempt)
+    }
+
     /// Runs one attempt after another under `Retry`, then `Catch`.
     #[allow(clippy::too_many_arguments)]
     fn with_retries(
@@ -760,19 +737,12 @@ impl<'t> Engine<'t> {
             // in the scope the state is in (AWS: "Passing data between
             // states with variables").
             let (output, assigned) = if jsonata {
+                let error_output = Arc::new(error_output);
                 let mut scope = self.scope(name, &input);
                 scope.error_output = Some(&error_output);
-                let output = match &catcher.output {
-                    Some(o) => scope.value(o, "Output").map_err(fail)?,
-                    None => error_output.clone(),
-                };
-                let assigned = catcher
-                    .assign
-                    .as_ref()
-                    .map(|a| scope.assignments(a))
-                    .transpose()
-                    .map_err(fail)?;
-                (Arc::new(output), assigned)
+                scope
+                    .output_and_assign(&catcher.output, &catcher.assign, &error_output)
+                    .map_err(fail)?
             } else {
                 let assigned = match &catcher.assign {
                     Some(a) => Some(self.path_assignments(a, &error_output).map_err(fail)?),
@@ -924,19 +894,7 @@ impl<'t> Engine<'t> {
         let at_end = |f: Failure| (f, end);
         within_limit(&raw, "task result", self.limits.max_payload).map_err(at_end)?;
         let output = self
-            .result_to_output(
-                name,
-                jsonata,
-                Outputs {
-                    selector: &task.result_selector,
-                    result_path: &task.result_path,
-                    output_path: &task.output_path,
-                    output: &task.output,
-                    assign: &task.assign,
-                },
-                input,
-                raw,
-            )
+            .result_to_output(name, jsonata, Outputs::of(task), input, raw)
             .map_err(at_end)?;
         Ok((output, end))
     }
@@ -1016,20 +974,7 @@ impl<'t> Engine<'t> {
             "ParallelStateFailed",
             "ParallelStateSucceeded",
         )?;
-        self.finish(
-            name,
-            jsonata,
-            Outputs {
-                selector: &state.result_selector,
-                result_path: &state.result_path,
-                output_path: &state.output_path,
-                output: &state.output,
-                assign: &state.assign,
-            },
-            input,
-            outputs,
-            end,
-        )
+        self.finish(name, jsonata, Outputs::of(state), input, outputs, end)
     }
 
     fn map(
@@ -1106,15 +1051,7 @@ impl<'t> Engine<'t> {
                 self.limits.max_map_items
             ))));
         }
-        let selector = state
-            .item_selector
-            .as_ref()
-            .or(state.parameters.as_ref())
-            .map(|template| Selector {
-                template,
-                jsonata,
-                state: name,
-            });
+        let selector = Selector::of(state, jsonata, name);
         self.event(
             now,
             "MapStateStarted",
@@ -1127,20 +1064,7 @@ impl<'t> Engine<'t> {
                 .map(|(index, item)| self.iteration_input(&selector, &effective, index, item, now))
                 .collect::<Result<Vec<_>, _>>()?;
             let (outputs, end) = self.map_on_threads(processor, inputs, concurrency, now)?;
-            return self.finish(
-                name,
-                jsonata,
-                Outputs {
-                    selector: &state.result_selector,
-                    result_path: &state.result_path,
-                    output_path: &state.output_path,
-                    output: &state.output,
-                    assign: &state.assign,
-                },
-                input,
-                outputs,
-                end,
-            );
+            return self.finish(name, jsonata, Outputs::of(state), input, outputs, end);
         }
         // Free times of the concurrency slots (all free at the start).
         let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
@@ -1202,20 +1126,7 @@ impl<'t> Engine<'t> {
         }
         self.depth -= 1;
         self.settle(first_failure, end, "MapStateFailed", "MapStateSucceeded")?;
-        self.finish(
-            name,
-            jsonata,
-            Outputs {
-                selector: &state.result_selector,
-                result_path: &state.result_path,
-                output_path: &state.output_path,
-                output: &state.output,
-                assign: &state.assign,
-            },
-            input,
-            outputs,
-            end,
-        )
+        self.finish(name, jsonata, Outputs::of(state), input, outputs, end)
     }
 
     /// Ends a Parallel or Map: its failed event and the first failure, or
@@ -1425,16 +1336,7 @@ impl<'t> Engine<'t> {
         let (output, assigned) = if jsonata {
             let mut scope = self.scope(name, &input);
             scope.result = Some(&result);
-            let output = match fields.output {
-                Some(o) => Arc::new(scope.value(o, "Output")?),
-                None => result.clone(),
-            };
-            let assigned = fields
-                .assign
-                .as_ref()
-                .map(|a| scope.assignments(a))
-                .transpose()?;
-            (output, assigned)
+            scope.output_and_assign(fields.output, fields.assign, &result)?
         } else {
             let assigned = match fields.assign {
                 Some(a) => Some(self.path_assignments(a, &result)?),
@@ -1463,11 +1365,66 @@ struct Outputs<'a> {
     assign: &'a Option<Value>,
 }
 
+/// The states with a result: Task, Parallel and Map.
+trait WithResult {
+    fn outputs(&self) -> Outputs<'_>;
+    /// `Retry`, `Catch`, `Next` and `QueryLanguage`.
+    fn handling(&self) -> Handling<'_>;
+}
+
+type Handling<'a> = (
+    &'a [Retrier],
+    &'a [Catcher],
+    &'a Option<String>,
+    Option<QueryLanguage>,
+);
+
+macro_rules! with_result {
+    ($($kind:ty),*) => {$(
+        impl WithResult for $kind {
+            fn outputs(&self) -> Outputs<'_> {
+                Outputs {
+                    selector: &self.result_selector,
+                    result_path: &self.result_path,
+                    output_path: &self.output_path,
+                    output: &self.output,
+                    assign: &self.assign,
+                }
+            }
+
+            fn handling(&self) -> Handling<'_> {
+                (&self.retry, &self.catch, &self.next, self.query_language)
+            }
+        }
+    )*};
+}
+
+with_result!(Task, Parallel, Map);
+
+impl<'a> Outputs<'a> {
+    fn of(state: &'a impl WithResult) -> Self {
+        state.outputs()
+    }
+}
+
 /// A Map's ItemSelector (or Parameters), and how to evaluate it.
 struct Selector<'a> {
     template: &'a Value,
     jsonata: bool,
     state: &'a str,
+}
+
+impl<'a> Selector<'a> {
+    fn of(map: &'a Map, jsonata: bool, state: &'a str) -> Option<Self> {
+        map.item_selector
+            .as_ref()
+            .or(map.parameters.as_ref())
+            .map(|template| Selector {
+                template,
+                jsonata,
+                state,
+            })
+    }
 }
 
 fn next_of(next: &Option<String>) -> Next {
