@@ -1,5 +1,6 @@
 //! The ASL model: typed serde structs for an Amazon States Language state
-//! machine (JSONPath query language). The compiler lowers flows into it, and
+//! machine, in the JSONPath or the JSONata query language, with variables
+//! (`Assign`). The compiler lowers flows into it, and
 //! hand-written definitions are read through it, so one model serves emitting
 //! JSON, validating it and interpreting it.
 //!

@@ -10,9 +10,7 @@
 //! AWS words it: the expression gave nothing (undefined), gave a value of
 //! the wrong type, or threw a JSONata error.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::cell::Cell;
 
 use serde_json::{Map, Value};
 
@@ -21,7 +19,7 @@ use std::sync::Arc;
 use super::data::{Payload, kind, preview};
 use super::failure::Failure;
 use super::vars::Vars;
-use crate::asl::jsonata::{self, Analysis, Expr, JsonataError, Limits};
+use crate::asl::jsonata::{self, Limits};
 
 pub const QUERY_EVALUATION: &str = "States.QueryEvaluationError";
 
@@ -42,38 +40,6 @@ pub struct Scope<'a> {
     pub now: i64,
 }
 
-struct Compiled {
-    expr: Expr,
-    analysis: Analysis,
-}
-
-type Cache = HashMap<String, Rc<Result<Compiled, JsonataError>>, foldhash::fast::RandomState>;
-
-thread_local! {
-    /// Expressions compiled so far (a loop evaluates the same few again
-    /// and again), with what each reads.
-    static COMPILED: RefCell<Cache> = RefCell::default();
-}
-
-fn compiled(body: &str) -> Rc<Result<Compiled, JsonataError>> {
-    if let Some(found) = COMPILED.with(|c| c.borrow().get(body).cloned()) {
-        return found;
-    }
-    let made = Rc::new(jsonata::compile(body).map(|expr| Compiled {
-        analysis: jsonata::analyse(&expr),
-        expr,
-    }));
-    COMPILED.with(|c| {
-        let mut cache = c.borrow_mut();
-        // A definition has few distinct expressions; the bound is a safety net.
-        if cache.len() > 10_000 {
-            cache.clear();
-        }
-        cache.insert(body.to_string(), made.clone());
-    });
-    made
-}
-
 impl Scope<'_> {
     fn failure(&self, body: &str, field: &str, what: &str) -> Failure {
         Failure::new(
@@ -89,7 +55,7 @@ impl Scope<'_> {
     /// Evaluates one expression (the text inside `{% %}`); `None` is
     /// undefined.
     pub fn expression(&self, body: &str, field: &str) -> Result<Option<Value>, Failure> {
-        let compiled = compiled(body);
+        let compiled = jsonata::compiled(body);
         let compiled = match &*compiled {
             Ok(c) => c,
             Err(e) => {

@@ -2,10 +2,12 @@
 //! hand-written definition) with Step Functions' semantics, on a simulated
 //! clock, with tasks answered by mocks or local programs (`tasks`).
 //!
-//! `engine` runs states; `data` is the JSONPath data flow; `choice`,
-//! `intrinsics` and `time` evaluate what the definition computes;
-//! `failure` holds the error names and AWS's rules for matching them;
-//! `history` the events a run leaves.
+//! `engine` runs states (`engine::distributed` the Distributed Map, with
+//! `reader` and `s3` for its items and results); `data` is the JSONPath
+//! data flow and `jsonata` JSONata states' fields; `vars` the variables;
+//! `choice`, `intrinsics` and `time` evaluate what the definition
+//! computes; `failure` holds the error names and AWS's rules for matching
+//! them; `history` the events a run leaves.
 
 mod choice;
 mod data;

@@ -54,8 +54,11 @@ pub struct Analysis {
 
 /// Analyses a compiled expression.
 pub fn analyse(expr: &Expr) -> Analysis {
-    let bindings = functions::bind(Bindings::new(), 0);
-    let reads = expr.0.reads_with(&bindings);
+    // What the functions are, not what they return, matters here: one
+    // set of bindings serves every analysis.
+    static BINDINGS: std::sync::OnceLock<Bindings> = std::sync::OnceLock::new();
+    let bindings = BINDINGS.get_or_init(|| functions::bind(Bindings::new(), 0));
+    let reads = expr.0.reads_with(bindings);
     let ast = expr.0.ast();
     let first_use = |wanted: &str| {
         let mut found = None;

@@ -26,6 +26,46 @@ use serde_json::Value;
 
 pub use analysis::{Analysis, StatesRead, analyse};
 
+/// An expression compiled, with what it reads.
+#[derive(Debug)]
+pub struct Compiled {
+    pub expr: Expr,
+    pub analysis: Analysis,
+}
+
+type Cache = std::collections::HashMap<
+    String,
+    std::rc::Rc<Result<Compiled, JsonataError>>,
+    foldhash::fast::RandomState,
+>;
+
+thread_local! {
+    /// Expressions compiled so far on this thread: the checker's two walks
+    /// and a run's loops meet the same texts again and again.
+    static COMPILED: std::cell::RefCell<Cache> = std::cell::RefCell::default();
+}
+
+/// Compiles and analyses `body` (the text inside `{% %}`), once per
+/// distinct text on a thread.
+pub fn compiled(body: &str) -> std::rc::Rc<Result<Compiled, JsonataError>> {
+    if let Some(found) = COMPILED.with(|c| c.borrow().get(body).cloned()) {
+        return found;
+    }
+    let made = std::rc::Rc::new(compile(body).map(|expr| Compiled {
+        analysis: analyse(&expr),
+        expr,
+    }));
+    COMPILED.with(|c| {
+        let mut cache = c.borrow_mut();
+        // A definition has few distinct expressions; the bound is a safety net.
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(body.to_string(), made.clone());
+    });
+    made
+}
+
 /// A compiled expression.
 #[derive(Debug, Clone)]
 pub struct Expr(Expression);

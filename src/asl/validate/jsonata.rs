@@ -59,8 +59,9 @@ pub(super) fn expression(cx: &mut Cx, node: &Node, field: &str, reads: Reads) ->
         label: label.to_string(),
         help: help.to_string(),
     };
-    let expr = match jsonata::compile(body) {
-        Ok(expr) => expr,
+    let compiled = jsonata::compiled(body);
+    let analysis = match &*compiled {
+        Ok(compiled) => &compiled.analysis,
         Err(e) => {
             let span = e.span.map_or(node.span, at);
             cx.diags.push(bad(
@@ -72,7 +73,6 @@ pub(super) fn expression(cx: &mut Cx, node: &Node, field: &str, reads: Reads) ->
             return true;
         }
     };
-    let analysis = jsonata::analyse(&expr);
     for (what, range) in &analysis.unsupported {
         cx.diags.push(bad(
             at(*range),

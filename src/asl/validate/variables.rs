@@ -182,11 +182,13 @@ fn expressions(node: &Node, out: &mut Vec<(String, Span)>) {
             let Some(body) = jsonata::delimited(text) else {
                 return;
             };
-            let Ok(expr) = jsonata::compile(body) else {
+            let compiled = jsonata::compiled(body);
+            let Ok(compiled) = &*compiled else {
                 return;
             };
-            for (name, (start, end)) in jsonata::analyse(&expr).variables {
-                out.push((name, inside(node, start + 2..end.max(start + 1) + 2)));
+            for (name, (start, end)) in &compiled.analysis.variables {
+                let range = start + 2..(*end).max(start + 1) + 2;
+                out.push((name.clone(), inside(node, range)));
             }
         }
         Value::Object(members) => members.iter().for_each(|m| expressions(&m.value, out)),
