@@ -58,7 +58,7 @@ pub fn compiled(body: &str) -> std::rc::Rc<Result<Compiled, JsonataError>> {
     COMPILED.with(|c| {
         let mut cache = c.borrow_mut();
         // A definition has few distinct expressions; the bound is a safety net.
-        if cache.len() > 10_000 {
+        if cache.len() > 50_000 {
             cache.clear();
         }
         cache.insert(body.to_string(), made.clone());
