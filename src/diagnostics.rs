@@ -1175,6 +1175,20 @@ pub enum Diag {
         help: String,
     },
 
+    #[error("the variable `{name}` hides JSONata's `${name}` function")]
+    #[diagnostic(
+        code(nagare::W224),
+        severity(Warning),
+        help(
+            "in every JSONata expression that runs after this, `${name}` is the variable, and `${name}(…)` fails (T1006): name the variable otherwise, such as `{name}Value`"
+        )
+    )]
+    AslShadowedFunction {
+        #[label("named like a function")]
+        span: Span,
+        name: String,
+    },
+
     #[error("`{name}` is assigned inside {inner} and outside it")]
     #[diagnostic(
         code(nagare::E223),

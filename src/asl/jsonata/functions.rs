@@ -23,6 +23,19 @@ pub const ADDED: [&str; 6] = ["partition", "range", "hash", "random", "uuid", "p
 /// The functions Step Functions removes.
 pub const REMOVED: [&str; 1] = ["eval"];
 
+/// Whether `name` is a function in Step Functions' JSONata: a built-in
+/// of JSONata or one Step Functions adds.
+pub fn is_function(name: &str) -> bool {
+    static BUILT_IN: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let built_in = BUILT_IN.get_or_init(|| {
+        jlens_core::function_catalog()
+            .into_iter()
+            .map(|f| f.name)
+            .collect()
+    });
+    (ADDED.contains(&name) || built_in.contains(&name)) && !REMOVED.contains(&name)
+}
+
 /// The most items `$range` builds (as `States.ArrayRange`, ASL appendix B).
 pub const MAX_RANGE: i64 = 1000;
 
@@ -263,6 +276,14 @@ mod tests {
         let id = eval("$uuid()").expect("uuid").expect("a string");
         assert_eq!(id.as_str().map(str::len), Some(36));
         assert_eq!(eval("$uuid() = $uuid()"), Ok(Some(json!(false))));
+    }
+
+    #[test]
+    fn knows_which_names_are_functions() {
+        assert!(super::is_function("sum"));
+        assert!(super::is_function("partition"));
+        assert!(!super::is_function("eval"));
+        assert!(!super::is_function("total"));
     }
 
     #[test]

@@ -210,6 +210,12 @@ pub(super) fn assign(cx: &mut Cx, node: &Node, jsonata: bool, reads: Reads) {
                 help: "AWS's variable names are Unicode identifiers of up to 80 characters, other than `states`".into(),
             });
         }
+        if jsonata::functions::is_function(name) {
+            cx.diags.push(Diag::AslShadowedFunction {
+                span: member.key_span,
+                name: name.to_string(),
+            });
+        }
         let field = format!("Assign/{name}");
         if jsonata {
             template(cx, &member.value, &field, reads);
