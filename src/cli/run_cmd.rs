@@ -420,6 +420,11 @@ fn describe(event: &Event, paint: &dyn Fn(&str, &str) -> String) -> Option<Strin
             d.more().source.unwrap_or_default()
         ),
         "TaskFailed" | "TaskTimedOut" => format!("  {} {}", paint("31", "failed"), failure()),
+        "EvaluationFailed" => format!(
+            "  {} in {}",
+            paint("31", "expression failed"),
+            d.more().location.as_deref().unwrap_or_default()
+        ),
         "StateRetryScheduled" => format!(
             "  retry in {}s after {}",
             d.more().wait_seconds.unwrap_or_default(),

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 pub struct Failure {
     pub error: String,
     pub cause: String,
+    /// The field whose JSONata expression failed (`Output/total`), for the
+    /// history's `EvaluationFailed` event; taken once it is recorded.
+    pub location: Option<String>,
 }
 
 impl Failure {
@@ -15,7 +18,14 @@ impl Failure {
         Failure {
             error: error.into(),
             cause: cause.into(),
+            location: None,
         }
+    }
+
+    /// The failure of an expression in `field`.
+    pub fn in_field(mut self, field: impl Into<String>) -> Self {
+        self.location = Some(field.into());
+        self
     }
 
     /// `States.Runtime`: a path that finds nothing, a value of the wrong

@@ -63,6 +63,8 @@ pub struct More {
     pub source: Option<&'static str>,
     /// What a state assigned, on its exited event.
     pub assigned_variables: Option<Assigned>,
+    /// The field whose expression failed, on an `EvaluationFailed` event.
+    pub location: Option<String>,
 }
 
 const NOTHING_MORE: &More = &More {
@@ -72,6 +74,7 @@ const NOTHING_MORE: &More = &More {
     wait_seconds: None,
     source: None,
     assigned_variables: None,
+    location: None,
 };
 
 /// Variables and their new values, written as AWS's history writes them:
@@ -104,7 +107,7 @@ impl Serialize for Detail {
             }
         }
         let more = self.more();
-        let mut m = s.serialize_struct("Detail", 10)?;
+        let mut m = s.serialize_struct("Detail", 11)?;
         field(&mut m, "name", &self.name)?;
         field(&mut m, "resource", &more.resource)?;
         field(&mut m, "index", &self.index)?;
@@ -112,6 +115,7 @@ impl Serialize for Detail {
         field(&mut m, "output", &self.output)?;
         field(&mut m, "error", &more.error)?;
         field(&mut m, "cause", &more.cause)?;
+        field(&mut m, "location", &more.location)?;
         field(&mut m, "waitSeconds", &more.wait_seconds)?;
         field(&mut m, "source", &more.source)?;
         field(&mut m, "assignedVariables", &more.assigned_variables)?;

@@ -42,6 +42,10 @@ pub struct Scope<'a> {
 
 impl Scope<'_> {
     fn failure(&self, body: &str, field: &str, what: &str) -> Failure {
+        self.failure_text(body, field, what).in_field(field)
+    }
+
+    fn failure_text(&self, body: &str, field: &str, what: &str) -> Failure {
         Failure::new(
             QUERY_EVALUATION,
             format!(

@@ -278,3 +278,31 @@ fn a_map_shows_only_its_own_assignments() {
         exited[0]
     );
 }
+
+#[test]
+fn a_failed_expression_is_recorded_once_where_it_failed() {
+    let machine = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {
+            "B": {"Type": "Pass", "Output": {"v": "{% $states.input.nope %}"}, "End": true}}}], "End": true}}});
+    let report = run(&machine, "{}");
+    assert_eq!(report["error"], "States.QueryEvaluationError");
+    let failed: Vec<&Value> = report["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|e| e["type"] == "EvaluationFailed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{report}");
+    assert_eq!(failed[0]["details"]["name"], "B");
+    assert_eq!(failed[0]["details"]["location"], "Output/v");
+    assert_eq!(failed[0]["details"]["error"], "States.QueryEvaluationError");
+    let human = Test::new()
+        .file("m.asl.json", machine.to_string())
+        .args(["run", "m.asl.json", "--color", "never"])
+        .run();
+    assert!(
+        human.stdout.contains("expression failed in Output/v"),
+        "{}",
+        human.stdout
+    );
+}

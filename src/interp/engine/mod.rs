@@ -323,7 +323,13 @@ impl<'t> Engine<'t> {
             self.event(now, entered(kind), with_input(&name, &input))?;
             self.set_state_context(&name, now, 0);
             self.assigned = None;
-            let (output, next, at) = self.state(&name, state, input, now)?;
+            let (output, next, at) = match self.state(&name, state, input, now) {
+                Ok(done) => done,
+                Err((mut failure, at)) => {
+                    self.evaluation_failed(&name, &mut failure, at)?;
+                    return Err((failure, at));
+                }
+            };
             self.pace(at);
             now = at;
             if !matches!(state, State::Fail(_)) {
@@ -541,7 +547,8 @@ impl<'t> Engine<'t> {
                         at(Failure::new(
                             query::QUERY_EVALUATION,
                             format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
-                        ))
+                        )
+                        .in_field("Timestamp"))
                     })?
                 }
                 (None, None) => now,
@@ -649,6 +656,23 @@ impl<'t> Engine<'t> {
         ))
     }
 
+    /// AWS's `EvaluationFailed` event, when a JSONata expression of state
+    /// `name` failed: recorded once, where the failure arises (a branch's
+    /// failure passing up through its Parallel is not recorded again).
+    fn evaluation_failed(
+        &mut self,
+        name: &str,
+        failure: &mut Failure,
+        at: i64,
+    ) -> Result<(), Failed> {
+        let Some(location) = failure.location.take() else {
+            return Ok(());
+        };
+        let mut detail = Detail::named(name).with_failure(failure);
+        detail.more_mut().location = Some(location);
+        self.event(at, "EvaluationFailed", detail)
+    }
+
     /// A Task, Parallel or Map: its attempts under its `Retry` and `Catch`.
     fn retrying(
         &mut self,
@@ -680,7 +704,7 @@ impl<'t> Engine<'t> {
         let mut retries = 0;
         loop {
             self.pending = None;
-            let (failure, at) = match attempt(self, input.clone(), now) {
+            let (mut failure, at) = match attempt(self, input.clone(), now) {
                 Ok((output, at)) => {
                     // What the states inside a Map iteration assigned is
                     // not what the Map assigned.
@@ -692,6 +716,7 @@ impl<'t> Engine<'t> {
                 Err(failed) => failed,
             };
             now = at;
+            self.evaluation_failed(name, &mut failure, now)?;
             if self.timed_out {
                 return Err((failure, now));
             }
