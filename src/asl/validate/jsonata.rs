@@ -87,29 +87,28 @@ pub(super) fn expression(cx: &mut Cx, node: &Node, field: &str, reads: Reads) ->
     }
     // `$eval` may read anything; it is reported above.
     let evaluates = analysis.unsupported.iter().any(|(w, _)| w.contains("eval"));
-    if analysis.reads_input && !evaluates {
-        cx.diags.push(bad(
-            node.span,
-            "the expression reads an input, but a state's expressions have none".into(),
+    let misreads = [
+        (
+            analysis.reads_input && !evaluates,
+            "the expression reads an input, but a state's expressions have none",
             "no input here",
             "AWS evaluates expressions without an input document: read the state input as `$states.input.field`, not `field` or `$`",
-        ));
-    }
-    if analysis.states.result && !reads.result {
-        cx.diags.push(bad(
-            node.span,
-            "`$states.result` is read where there is no result".into(),
+        ),
+        (
+            analysis.states.result && !reads.result,
+            "`$states.result` is read where there is no result",
             "no result here",
             "`$states.result` exists only in the `Output` and `Assign` of a Task, Parallel or Map state",
-        ));
-    }
-    if analysis.states.error_output && !reads.error_output {
-        cx.diags.push(bad(
-            node.span,
-            "`$states.errorOutput` is read outside a catcher".into(),
+        ),
+        (
+            analysis.states.error_output && !reads.error_output,
+            "`$states.errorOutput` is read outside a catcher",
             "no error here",
             "`$states.errorOutput` exists only in the `Output` and `Assign` of a `Catch` entry",
-        ));
+        ),
+    ];
+    for (_, message, label, help) in misreads.into_iter().filter(|m| m.0) {
+        cx.diags.push(bad(node.span, message.into(), label, help));
     }
     true
 }

@@ -43,16 +43,7 @@ impl<'t> Engine<'t> {
     ) -> Result<(Payload, i64), Failed> {
         let at = |f: Failure| (f, now);
         let jsonata = self.jsonata(state.query_language);
-        let effective = if jsonata {
-            input.clone()
-        } else {
-            filter(
-                &state.input_path,
-                input.clone(),
-                &Env::new(&self.context, &self.vars),
-            )
-            .map_err(at)?
-        };
+        let effective = self.map_input(state, jsonata, &input).map_err(at)?;
         let concurrency = self
             .setting(
                 name,
@@ -175,6 +166,24 @@ impl<'t> Engine<'t> {
             .map_err(|f| (f, end))
     }
 
+    /// A Map's effective input: its input (JSONata), or what `InputPath`
+    /// selects of it (JSONPath).
+    pub(super) fn map_input(
+        &mut self,
+        state: &Map,
+        jsonata: bool,
+        input: &Payload,
+    ) -> Result<Payload, Failure> {
+        if jsonata {
+            return Ok(input.clone());
+        }
+        filter(
+            &state.input_path,
+            input.clone(),
+            &Env::new(&self.context, &self.vars),
+        )
+    }
+
     /// Each child on a free slot of `concurrency` (0: all at once), in a
     /// scope of its own with no outer variables; a failure is recorded,
     /// not propagated, unless the whole execution timed out.
@@ -245,7 +254,7 @@ impl<'t> Engine<'t> {
     }
 
     /// `Items` (JSONata) or `ItemsPath` (JSONPath), or the input itself.
-    fn state_items(
+    pub(super) fn state_items(
         &mut self,
         name: &str,
         state: &Map,
@@ -323,7 +332,7 @@ impl<'t> Engine<'t> {
     }
 
     /// A whole-number setting: written out, an expression, or a path.
-    fn setting(
+    pub(super) fn setting(
         &mut self,
         name: &str,
         jsonata: bool,

@@ -1022,53 +1022,21 @@ impl<'t> Engine<'t> {
             return self.distributed_map(name, state, processor, input, now);
         }
         let jsonata = self.jsonata(state.query_language);
-        let (effective, items, concurrency) = if jsonata {
-            let scope = self.scope(name, &input);
-            // `Items` defaults to the state input, which must then be an
-            // array like any `Items` value.
-            let default = Value::String("{% $states.input %}".into());
-            let items = scope
-                .typed(
-                    state.items.as_ref().unwrap_or(&default),
-                    "Items",
-                    query::array,
-                )
-                .map_err(at)?;
-            let items = Value::Array(items);
-            let concurrency = match &state.max_concurrency {
-                Some(Setting::Fixed(n)) => *n,
-                Some(Setting::Expression(e)) => scope
-                    .typed(&Value::String(e.clone()), "MaxConcurrency", query::count(0))
-                    .map_err(at)?,
-                None => 0,
-            };
-            (input.clone(), items, concurrency as usize)
-        } else {
-            let env = Env::new(&self.context, &self.vars);
-            let effective = filter(&state.input_path, input.clone(), &env).map_err(at)?;
-            let items = match &state.items_path {
-                Some(p) => data::read(p, &effective, &env).map_err(at)?,
-                None => Value::clone(&effective),
-            };
-            let concurrency = match (
-                state.max_concurrency.as_ref().and_then(Setting::fixed),
+        let effective = self.map_input(state, jsonata, &input).map_err(at)?;
+        let items = self
+            .state_items(name, state, jsonata, &effective)
+            .map_err(at)?;
+        let concurrency = self
+            .setting(
+                name,
+                jsonata,
+                &effective,
+                &state.max_concurrency,
                 &state.max_concurrency_path,
-            ) {
-                (Some(n), _) => *n as usize,
-                (None, Some(p)) => data::read(p, &effective, &env)
-                    .map_err(at)?
-                    .as_u64()
-                    .unwrap_or(0) as usize,
-                (None, None) => 0,
-            };
-            (effective, items, concurrency)
-        };
-        let Value::Array(items) = items else {
-            return Err(at(Failure::runtime(format!(
-                "the Map's items must be an array, not {}",
-                data::kind(&items)
-            ))));
-        };
+                "MaxConcurrency",
+            )
+            .map_err(at)?
+            .unwrap_or(0) as usize;
         if items.len() > self.limits.max_map_items {
             return Err(at(Failure::runtime(format!(
                 "the Map has {} items; the limit is {}",
